@@ -121,6 +121,9 @@ type Finding struct {
 	Messaging *Messaging `json:"messaging,omitempty"`
 	Message   string     `json:"message"`
 	Remedy    string     `json:"remedy"`
+	// Thumbnail holds a small JPEG of the photo, only when the caller asked
+	// for thumbnails (HTML --thumbnails). Never written to JSON or CSV.
+	Thumbnail []byte `json:"-"`
 }
 
 // Reason is one piece of evidence: a stable code and a human detail.
