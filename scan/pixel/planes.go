@@ -1,0 +1,222 @@
+package pixel
+
+import (
+	"image"
+	"image/color"
+)
+
+// AnalysisMaxSide is the longest side Analyze works at; bigger images are
+// box-averaged down to it first.
+const AnalysisMaxSide = 256
+
+// planes is an image in full-range (JFIF) Y'CbCr, one byte per sample, no
+// subsampling, at analysis resolution.
+type planes struct {
+	w, h      int
+	y, cb, cr []uint8
+}
+
+func newPlanes(w, h int) *planes {
+	n := w * h
+	buf := make([]uint8, 3*n)
+	return &planes{w: w, h: h, y: buf[:n:n], cb: buf[n : 2*n : 2*n], cr: buf[2*n:]}
+}
+
+// targetSize returns the size of img scaled so its longest side is at most
+// maxSide, keeping the aspect ratio (each side at least 1).
+func targetSize(w, h, maxSide int) (int, int) {
+	if w <= maxSide && h <= maxSide {
+		return w, h
+	}
+	if w >= h {
+		nh := (h*maxSide + w/2) / w
+		return maxSide, max(nh, 1)
+	}
+	nw := (w*maxSide + h/2) / h
+	return max(nw, 1), maxSide
+}
+
+// toPlanes converts img to planes no larger than maxSide, averaging boxes of
+// source pixels (area downscale). Common image types are read from their
+// buffers directly.
+func toPlanes(img image.Image, maxSide int) *planes {
+	b := img.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	if sw <= 0 || sh <= 0 {
+		return newPlanes(0, 0)
+	}
+	dw, dh := targetSize(sw, sh, maxSide)
+	p := newPlanes(dw, dh)
+	// Box edges along each axis.
+	xs := edges(sw, dw)
+	ys := edges(sh, dh)
+	switch m := img.(type) {
+	case *image.YCbCr:
+		fromYCbCr(p, m, xs, ys)
+	case *image.Gray:
+		for oy := 0; oy < dh; oy++ {
+			for ox := 0; ox < dw; ox++ {
+				var sum, cnt uint32
+				for y := ys[oy]; y < ys[oy+1]; y++ {
+					row := m.Pix[y*m.Stride:]
+					for x := xs[ox]; x < xs[ox+1]; x++ {
+						sum += uint32(row[x])
+					}
+					cnt += uint32(xs[ox+1] - xs[ox])
+				}
+				i := oy*dw + ox
+				p.y[i] = uint8((sum + cnt/2) / cnt)
+				p.cb[i], p.cr[i] = 128, 128
+			}
+		}
+	case *image.RGBA:
+		fromRGBPix(p, m.Pix, m.Stride, xs, ys, false)
+	case *image.NRGBA:
+		fromRGBPix(p, m.Pix, m.Stride, xs, ys, true)
+	default:
+		fromGeneric(p, img, xs, ys)
+	}
+	return p
+}
+
+// edges splits n source samples into m boxes: box i is [e[i], e[i+1]).
+func edges(n, m int) []int {
+	e := make([]int, m+1)
+	for i := 0; i <= m; i++ {
+		e[i] = i * n / m
+	}
+	for i := 1; i <= m; i++ { // every box at least one sample
+		if e[i] <= e[i-1] {
+			e[i] = e[i-1] + 1
+		}
+	}
+	if e[m] > n {
+		e[m] = n
+	}
+	return e
+}
+
+func fromYCbCr(p *planes, m *image.YCbCr, xs, ys []int) {
+	b := m.Rect
+	dw, dh := p.w, p.h
+	// Chroma column/row divisors per subsampling ratio.
+	cx, cy := 1, 1
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		cx = 2
+	case image.YCbCrSubsampleRatio420:
+		cx, cy = 2, 2
+	case image.YCbCrSubsampleRatio440:
+		cy = 2
+	case image.YCbCrSubsampleRatio411:
+		cx = 4
+	case image.YCbCrSubsampleRatio410:
+		cx, cy = 4, 2
+	}
+	x0c, y0c := b.Min.X/cx, b.Min.Y/cy
+	for oy := 0; oy < dh; oy++ {
+		for ox := 0; ox < dw; ox++ {
+			var sy, scb, scr, cnt uint32
+			for y := ys[oy]; y < ys[oy+1]; y++ {
+				yrow := m.Y[y*m.YStride:]
+				crow := (b.Min.Y+y)/cy - y0c
+				coff := crow * m.CStride
+				for x := xs[ox]; x < xs[ox+1]; x++ {
+					sy += uint32(yrow[x])
+					ci := coff + (b.Min.X+x)/cx - x0c
+					scb += uint32(m.Cb[ci])
+					scr += uint32(m.Cr[ci])
+				}
+				cnt += uint32(xs[ox+1] - xs[ox])
+			}
+			i := oy*dw + ox
+			h := cnt / 2
+			p.y[i] = uint8((sy + h) / cnt)
+			p.cb[i] = uint8((scb + h) / cnt)
+			p.cr[i] = uint8((scr + h) / cnt)
+		}
+	}
+}
+
+func fromRGBPix(p *planes, pix []uint8, stride int, xs, ys []int, nonPremul bool) {
+	dw, dh := p.w, p.h
+	for oy := 0; oy < dh; oy++ {
+		for ox := 0; ox < dw; ox++ {
+			var sr, sg, sb, cnt uint32
+			for y := ys[oy]; y < ys[oy+1]; y++ {
+				row := pix[y*stride:]
+				for x := xs[ox]; x < xs[ox+1]; x++ {
+					q := row[4*x : 4*x+4 : 4*x+4]
+					r, g, bl := uint32(q[0]), uint32(q[1]), uint32(q[2])
+					if nonPremul && q[3] != 0xFF {
+						a := uint32(q[3])
+						r, g, bl = r*a/255, g*a/255, bl*a/255
+					}
+					sr += r
+					sg += g
+					sb += bl
+				}
+				cnt += uint32(xs[ox+1] - xs[ox])
+			}
+			h := cnt / 2
+			i := oy*dw + ox
+			p.y[i], p.cb[i], p.cr[i] = color.RGBToYCbCr(uint8((sr+h)/cnt), uint8((sg+h)/cnt), uint8((sb+h)/cnt))
+		}
+	}
+}
+
+// fromGeneric handles any other image type through At, sampling at most
+// 4x4 points per output pixel so huge paletted or 16-bit images stay cheap.
+func fromGeneric(p *planes, img image.Image, xs, ys []int) {
+	b := img.Bounds()
+	for oy := 0; oy < p.h; oy++ {
+		ystep := max((ys[oy+1]-ys[oy])/4, 1)
+		for ox := 0; ox < p.w; ox++ {
+			xstep := max((xs[ox+1]-xs[ox])/4, 1)
+			var sr, sg, sb, cnt uint32
+			for y := ys[oy]; y < ys[oy+1]; y += ystep {
+				for x := xs[ox]; x < xs[ox+1]; x += xstep {
+					r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+					sr += r >> 8
+					sg += g >> 8
+					sb += bl >> 8
+					cnt++
+				}
+			}
+			h := cnt / 2
+			i := oy*p.w + ox
+			p.y[i], p.cb[i], p.cr[i] = color.RGBToYCbCr(uint8((sr+h)/cnt), uint8((sg+h)/cnt), uint8((sb+h)/cnt))
+		}
+	}
+}
+
+// Downscale returns img box-averaged so that its longest side is at most
+// maxSide (maxSide <= 0 or > AnalysisMaxSide means AnalysisMaxSide), as a
+// 4:4:4 *image.YCbCr whose bounds start at (0,0). Use it to keep a small
+// copy of a fully decoded photo; Analyze already downscales internally.
+func Downscale(img image.Image, maxSide int) image.Image {
+	if maxSide <= 0 || maxSide > AnalysisMaxSide {
+		maxSide = AnalysisMaxSide
+	}
+	p := toPlanes(img, maxSide)
+	return p.image()
+}
+
+func (p *planes) image() *image.YCbCr {
+	out := image.NewYCbCr(image.Rect(0, 0, p.w, p.h), image.YCbCrSubsampleRatio444)
+	copy(out.Y, p.y)
+	copy(out.Cb, p.cb)
+	copy(out.Cr, p.cr)
+	return out
+}
+
+// crop returns the sub-rectangle [x0,x1)x[y0,y1) as new planes.
+func (p *planes) crop(x0, y0, x1, y1 int) *planes {
+	q := newPlanes(x1-x0, y1-y0)
+	for y := y0; y < y1; y++ {
+		copy(q.y[(y-y0)*q.w:], p.y[y*p.w+x0:y*p.w+x1])
+		copy(q.cb[(y-y0)*q.w:], p.cb[y*p.w+x0:y*p.w+x1])
+		copy(q.cr[(y-y0)*q.w:], p.cr[y*p.w+x0:y*p.w+x1])
+	}
+	return q
+}
