@@ -1,0 +1,233 @@
+package ios
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	_ "modernc.org/sqlite" // driver "sqlite"
+)
+
+const fileColumns = "fileID, domain, relativePath, flags, file"
+
+// sqliteURI returns a read-only SQLite URI for a local path; immutable also
+// tells SQLite the file cannot change, so it takes no locks and creates no
+// -shm/-wal/-journal files.
+func sqliteURI(p string, immutable bool) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	slash := filepath.ToSlash(abs)
+	if slash[0] != '/' {
+		slash = "/" + slash // Windows volume
+	}
+	u := url.URL{Scheme: "file", Path: slash}
+	q := "mode=ro"
+	if immutable {
+		q += "&immutable=1"
+	}
+	return u.String() + "?" + q, nil
+}
+
+// manifest returns the opened Manifest.db (plain: the original, immutable;
+// encrypted: the decrypted private copy).
+func (b *Backup) manifest() (*sql.DB, error) {
+	if b.legacy {
+		return nil, ErrLegacyBackup
+	}
+	if b.encrypted && b.classKeys == nil {
+		return nil, ErrPasswordRequired
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, errors.New("ios: backup is closed")
+	}
+	if b.manifestDB != nil || b.dbErr != nil {
+		return b.manifestDB, b.dbErr
+	}
+	b.manifestDB, b.dbErr = b.openManifestLocked()
+	return b.manifestDB, b.dbErr
+}
+
+func (b *Backup) openManifestLocked() (*sql.DB, error) {
+	p := b.manifestPath
+	immutable := false
+	if p == "" {
+		p = filepath.Join(b.Dir, "Manifest.db")
+		immutable = true
+		// A WAL beside the original: read both from a private copy.
+		if st, err := os.Stat(p + "-wal"); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
+			d, err := b.tempDirLocked()
+			if err != nil {
+				return nil, err
+			}
+			d, err = os.MkdirTemp(d, "manifest-*")
+			if err != nil {
+				return nil, err
+			}
+			cp := filepath.Join(d, "Manifest.db")
+			if err := copyFile(p, cp); err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+			}
+			if err := copyFile(p+"-wal", cp+"-wal"); err != nil {
+				return nil, err
+			}
+			p, immutable = cp, false
+		}
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+	}
+	var hdr [16]byte
+	_, err = io.ReadFull(f, hdr[:])
+	f.Close()
+	if err != nil || string(hdr[:]) != string(sqliteMagic) {
+		return nil, fmt.Errorf("%w: Manifest.db is not an SQLite database", ErrCorruptManifest)
+	}
+	uri, err := sqliteURI(p, immutable)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", uri)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+	}
+	rows, err := db.Query("SELECT " + fileColumns + " FROM Files LIMIT 0")
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+	}
+	rows.Close()
+	return db, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := createPrivate(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// Walk calls fn for every Manifest.db row in (domain, relativePath) order,
+// streaming rows. A row whose MBFile blob cannot be decoded is still passed,
+// with File.Err set. If fn returns fs.SkipAll, Walk stops and returns nil;
+// any other error stops Walk and is returned. An encrypted backup that was
+// not unlocked yields ErrPasswordRequired.
+func (b *Backup) Walk(ctx context.Context, fn func(*File) error) error {
+	db, err := b.manifest()
+	if err != nil {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, "SELECT "+fileColumns+" FROM Files ORDER BY domain, relativePath, fileID")
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		f, err := scanFile(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(f); err != nil {
+			if errors.Is(err, fs.SkipAll) {
+				return nil
+			}
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+	}
+	return nil
+}
+
+// Lookup returns the manifest row for domain and relativePath, or ErrNotFound.
+func (b *Backup) Lookup(ctx context.Context, domain, relativePath string) (*File, error) {
+	db, err := b.manifest()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, "SELECT "+fileColumns+" FROM Files WHERE domain = ? AND relativePath = ? ORDER BY fileID LIMIT 1", domain, relativePath)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+		}
+		return nil, fmt.Errorf("%s/%s: %w", domain, relativePath, ErrNotFound)
+	}
+	return scanFile(rows)
+}
+
+func scanFile(rows *sql.Rows) (*File, error) {
+	var id, domain, rel, flags, blob any
+	if err := rows.Scan(&id, &domain, &rel, &flags, &blob); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+	}
+	f := &File{ID: sqlText(id), Domain: sqlText(domain), RelativePath: sqlText(rel)}
+	switch x := flags.(type) {
+	case int64:
+		f.Flags = int(x)
+	case float64:
+		f.Flags = int(x)
+	default:
+		f.Flags, _ = strconv.Atoi(sqlText(flags))
+	}
+	switch x := blob.(type) {
+	case []byte:
+		if err := f.decodeMBFile(x); err != nil {
+			f.Err = fmt.Errorf("ios: %s/%s: MBFile: %w", f.Domain, f.RelativePath, err)
+		}
+	case nil:
+		if f.Flags == FlagFile {
+			f.Err = fmt.Errorf("ios: %s/%s: no MBFile blob", f.Domain, f.RelativePath)
+		}
+	default:
+		f.Err = fmt.Errorf("ios: %s/%s: MBFile is %T", f.Domain, f.RelativePath, blob)
+	}
+	return f, nil
+}
+
+func sqlText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(x)
+	}
+}

@@ -1,0 +1,127 @@
+package ios
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// OpenSQLite opens a database of the backup read-only. A plain database
+// without a "<relativePath>-wal" row is opened in place with
+// mode=ro&immutable=1, which writes nothing. With a -wal row, or in an
+// encrypted backup, the database (and its WAL) is copied or decrypted into the
+// private temporary directory and opened there, so the WAL's rows are seen.
+// The returned DB is closed by Backup.Close at the latest.
+func (b *Backup) OpenSQLite(ctx context.Context, domain, relativePath string) (*sql.DB, error) {
+	f, err := b.Lookup(ctx, domain, relativePath)
+	if err != nil {
+		return nil, err
+	}
+	if !f.IsRegular() {
+		return nil, fmt.Errorf("ios: %s/%s: not a regular file", domain, relativePath)
+	}
+	wal, err := b.Lookup(ctx, domain, relativePath+"-wal")
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if wal != nil && !wal.IsRegular() {
+		wal = nil
+	}
+	var uri string
+	if !b.encrypted && wal == nil {
+		p, err := b.contentPath(f)
+		if err != nil {
+			return nil, err
+		}
+		c, err := b.Open(f) // check it exists and is a regular file
+		if err != nil {
+			return nil, err
+		}
+		c.Close()
+		if uri, err = sqliteURI(p, true); err != nil {
+			return nil, err
+		}
+	} else {
+		dir, err := b.newTempSubdir()
+		if err != nil {
+			return nil, err
+		}
+		name := path.Base(relativePath)
+		if name == "." || name == "/" || name == ".." || strings.ContainsAny(name, `\:`) {
+			name = "db.sqlite"
+		}
+		p := filepath.Join(dir, name)
+		if err := b.extract(f, p); err != nil {
+			return nil, err
+		}
+		if wal != nil {
+			if err := b.extract(wal, p+"-wal"); err != nil {
+				return nil, err
+			}
+		}
+		if uri, err = sqliteURI(p, false); err != nil {
+			return nil, err
+		}
+	}
+	db, err := sql.Open("sqlite", uri)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ios: %s/%s: %w", domain, relativePath, err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		db.Close()
+		return nil, errors.New("ios: backup is closed")
+	}
+	b.dbs = append(b.dbs, db)
+	return db, nil
+}
+
+// extract writes the plaintext of f to a new private file dst.
+func (b *Backup) extract(f *File, dst string) error {
+	c, err := b.Open(f)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	out, err := createPrivate(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, struct{ io.Reader }{c}); err != nil {
+		out.Close()
+		return fmt.Errorf("ios: %s/%s: %w", f.Domain, f.RelativePath, err)
+	}
+	return out.Close()
+}
+
+// ReadFile returns the content of a small file (a plist, say), refusing files
+// whose size exceeds max with ErrTooLarge.
+func (b *Backup) ReadFile(ctx context.Context, domain, relativePath string, max int64) ([]byte, error) {
+	f, err := b.Lookup(ctx, domain, relativePath)
+	if err != nil {
+		return nil, err
+	}
+	c, err := b.Open(f)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	if c.Size() > max {
+		return nil, fmt.Errorf("ios: %s/%s: %d bytes (limit %d): %w", domain, relativePath, c.Size(), max, ErrTooLarge)
+	}
+	data := make([]byte, c.Size())
+	if _, err := c.ReadAt(data, 0); err != nil && !(err == io.EOF && len(data) == 0) {
+		return nil, fmt.Errorf("ios: %s/%s: %w", domain, relativePath, err)
+	}
+	return data, nil
+}
