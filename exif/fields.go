@@ -17,6 +17,12 @@ func (t *tiffReader) fill(m *Metadata) {
 	d0, ex := t.ifd0, t.exif
 	m.Make = t.str(d0, tagMake)
 	m.Model = t.str(d0, tagModel)
+	if m.Make == "" { // some phones (HTC) write Make/Model in the Exif IFD
+		m.Make = t.str(ex, tagMake)
+	}
+	if m.Model == "" {
+		m.Model = t.str(ex, tagModel)
+	}
 	m.Software = t.str(d0, tagSoftware)
 	m.Artist = t.str(d0, tagArtist)
 	m.ImageDescription = t.str(d0, tagImageDescription)

@@ -201,10 +201,16 @@ func buildTIFF(o Options, thumb []byte) ([]byte, error) {
 		}
 		ifd0.add(field{tag: 0x9C9C, typ: tByte, count: uint32(len(d)), data: d})
 	}
-	ifd0.add(b.short(0x0128, 2)) // ResolutionUnit: inches
+	ifd0.add(b.rational(0x011A, 1, 72)) // XResolution
+	ifd0.add(b.rational(0x011B, 1, 72)) // YResolution
+	ifd0.add(b.short(0x0128, 2))        // ResolutionUnit: inches
+	ifd0.add(b.short(0x0213, 1))        // YCbCrPositioning: centred
 	ifd0.add(field{tag: 0x8769, typ: tLong, count: 1, ptr: exifD})
 
-	exifD.add(b.undef(0x9000, []byte("0232")))
+	exifD.add(b.undef(0x9000, []byte("0232")))     // ExifVersion
+	exifD.add(b.undef(0x9101, []byte{1, 2, 3, 0})) // ComponentsConfiguration: YCbCr
+	exifD.add(b.undef(0xA000, []byte("0100")))     // FlashpixVersion
+	exifD.add(b.short(0xA001, 1))                  // ColorSpace: sRGB
 	if !o.TakenAt.IsZero() {
 		s := o.TakenAt.Format("2006:01:02 15:04:05")
 		str(ifd0, 0x0132, s)
@@ -276,6 +282,9 @@ func buildTIFF(o Options, thumb []byte) ([]byte, error) {
 	}
 	if thumb != nil {
 		ifd1.add(b.short(0x0103, 6)) // Compression: old-style JPEG thumbnail
+		ifd1.add(b.rational(0x011A, 1, 72))
+		ifd1.add(b.rational(0x011B, 1, 72))
+		ifd1.add(b.short(0x0128, 2))
 		ifd1.add(field{tag: 0x0201, typ: tLong, count: 1, thumbPtr: true})
 		ifd1.add(b.long(0x0202, uint32(len(thumb))))
 	}
