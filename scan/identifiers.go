@@ -43,9 +43,8 @@ const keywordWindow = 300
 // barcode payloads, DICOM tags) or in a file or folder name / path, sorted by
 // offset. Only the first 256 KiB of text are read.
 //
-// NHS number (10 digits, modulus 11, first three digits 300-799 or the 999
-// test range, not all the same digit, no digit or decimal point right before
-// or after) counts when:
+// NHS number (10 digits, modulus 11, first digit 3-9, not all the same
+// digit, no digit or decimal point right before or after) counts when:
 //   - it is written 3-3-4 with spaces or dashes ("943 476 5919"), unless it
 //     looks like part of a phone number (after "+", "tel", "phone", "mob",
 //     "fax", "call", or inside a longer run of digit groups); or
@@ -56,7 +55,8 @@ const keywordWindow = 300
 //     " (1)" or "_2": "9434765919.jpg".
 //
 // Camera-style names (IMG_20190821_105723, PXL_..., unix timestamps) never
-// match: their digit runs are not 10 long or start with 1 or 2.
+// match: their digit runs are not 10 long, or start with 1 or 2, or are not
+// the whole name.
 //
 // CHI number (Scotland: DDMMYY + 4 digits, valid date, modulus 11) counts
 // only with the keyword CHI within 300 characters.
@@ -68,9 +68,15 @@ func FindIdentifiers(text string) []Identifier {
 	if len(text) > maxIdentifierText {
 		text = text[:maxIdentifierText]
 	}
+	if countDigits(text) < 4 {
+		return nil // every identifier has at least 4 digits
+	}
 	var ids []Identifier
 	kws := findIDKeywords(text)
-	names := nameSpans(text)
+	var names []span
+	if hasRun10(text) {
+		names = nameSpans(text)
+	}
 
 	for i := 0; i < len(text) && len(ids) < maxIdentifiers; i++ {
 		if !isDigit(text[i]) || (i > 0 && isDigit(text[i-1])) {
@@ -81,7 +87,11 @@ func FindIdentifiers(text string) []Identifier {
 		}
 	}
 
-	for _, m := range mrnRe.FindAllStringSubmatchIndex(text, maxIdentifiers) {
+	var mrnMatches [][]int
+	if containsFold(text, "mrn") || containsFold(text, "record") || containsFold(text, "hosp") {
+		mrnMatches = mrnRe.FindAllStringSubmatchIndex(text, maxIdentifiers)
+	}
+	for _, m := range mrnMatches {
 		if len(ids) >= maxIdentifiers {
 			break
 		}
@@ -185,7 +195,7 @@ func nearKeyword(kws []idKeyword, s span, want string) (string, bool) {
 func numberAt(text string, i int, kws []idKeyword, names []span) (Identifier, bool) {
 	var d [10]byte
 	n, end, sep := readDigitGroups(text, i, &d)
-	if n != 10 || badNeighbours(text, i, end) {
+	if n != 10 || badNeighbours(text, i, end, sep != "") {
 		return Identifier{}, false
 	}
 	s := span{i, end}
@@ -269,20 +279,19 @@ func readDigitGroups(text string, i int, d *[10]byte) (n, end int, layout string
 }
 
 // badNeighbours rejects numbers that are part of something longer: a decimal
-// fraction (3.9434765919), a longer chain of digit groups (phone numbers,
-// account numbers: "0 943 476 5919" or "943 476 5919 12").
-func badNeighbours(text string, start, end int) bool {
-	if start >= 2 {
-		c, b := text[start-1], text[start-2]
-		if (c == '.' || c == ',' || c == ' ' || c == '-' || c == '/') && isDigit(b) {
-			return true
-		}
+// fraction (3.9434765919) and, for numbers written in groups, a longer chain
+// of digit groups (phone and account numbers: "0 943 476 5919",
+// "943 476 5919 12").
+func badNeighbours(text string, start, end int, grouped bool) bool {
+	seps := ".,"
+	if grouped {
+		seps = ".,-/ "
 	}
-	if end+1 < len(text) {
-		c, a := text[end], text[end+1]
-		if (c == '.' || c == ',' || c == ' ' || c == '-' || c == '/') && isDigit(a) {
-			return true
-		}
+	if start >= 2 && strings.IndexByte(seps, text[start-1]) >= 0 && isDigit(text[start-2]) {
+		return true
+	}
+	if end+1 < len(text) && strings.IndexByte(seps, text[end]) >= 0 && isDigit(text[end+1]) {
+		return true
 	}
 	return false
 }
@@ -302,8 +311,9 @@ func phoneLike(text string, start int) bool {
 	return false
 }
 
-// nhsValid checks the modulus 11 check digit (10 = invalid), the allocated
-// ranges (300-799, 999 test range) and rejects all-same-digit strings.
+// nhsValid checks the modulus 11 check digit (10 = invalid) and rejects
+// all-same-digit strings and numbers starting with 0, 1 or 2 (the Scottish
+// CHI range 010-311, and unix timestamps 1xxxxxxxxx).
 func nhsValid(d [10]byte) bool {
 	same := true
 	for _, x := range d[1:] {
@@ -314,9 +324,8 @@ func nhsValid(d [10]byte) bool {
 	if same {
 		return false
 	}
-	p := int(d[0])*100 + int(d[1])*10 + int(d[2])
-	if !(p >= 300 && p <= 799 || p == 999) {
-		return false
+	if d[0] < 3 {
+		return false // CHI numbers (010-311) and unix timestamps (1xx, 2xx)
 	}
 	return mod11(d)
 }
@@ -489,6 +498,38 @@ func countDigits(s string) int {
 // immediately before or after it.
 func alnumBoundary(text string, a, b int) bool {
 	return (a == 0 || !isAlnum(text[a-1])) && (b >= len(text) || !isAlnum(text[b]))
+}
+
+// hasRun10 reports whether text holds a run of exactly 10 digits, the only
+// shape the file-name rule accepts.
+func hasRun10(text string) bool {
+	n := 0
+	for i := 0; i <= len(text); i++ {
+		if i < len(text) && isDigit(text[i]) {
+			n++
+			continue
+		}
+		if n == 10 {
+			return true
+		}
+		n = 0
+	}
+	return false
+}
+
+// containsFold reports whether text contains the lower-case ASCII word w,
+// ignoring ASCII case, without allocating.
+func containsFold(text, w string) bool {
+	for i := 0; i+len(w) <= len(text); i++ {
+		j := 0
+		for j < len(w) && text[i+j]|0x20 == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
 }
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
