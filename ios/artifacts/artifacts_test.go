@@ -511,3 +511,23 @@ func TestPlistGarbage(t *testing.T) {
 		}
 	}
 }
+
+func TestReadOnlyURI(t *testing.T) {
+	data, err := artifactstest.TCCDB(false, []artifacts.Grant{{Service: "kTCCServiceCamera", Client: "a", Allowed: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "TCC.db")
+	if err := writeFile(p, data); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+p+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n := 0
+	if err := artifacts.ReadTCC(context.Background(), db, func(artifacts.Grant) error { n++; return nil }); err != nil || n != 1 {
+		t.Errorf("read-only open: %d grants, err %v", n, err)
+	}
+}
