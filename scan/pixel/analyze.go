@@ -76,7 +76,12 @@ func Analyze(img image.Image, cues Cues) Result {
 		return res
 	}
 	f := measure(p)
-	res.Signals = []Signal{f.radiograph(), f.skinCloseup(cues)}
+	var inner *features
+	if ix, iy := p.w/10, p.h/10; p.w-2*ix >= 16 && p.h-2*iy >= 16 {
+		fi := measure(p.crop(ix, iy, p.w-ix, p.h-iy))
+		inner = &fi
+	}
+	res.Signals = []Signal{f.radiograph(inner), f.skinCloseup(cues)}
 	return res
 }
 
@@ -84,19 +89,18 @@ func Analyze(img image.Image, cues Cues) Result {
 type features struct {
 	w, h int
 
-	grey       float64 // chroma within ±8 of neutral (or of the image's own cast)
-	cast       float64 // distance of the median chroma from neutral
-	chromaSD   float64 // sqrt(var Cb + var Cr)
-	dark       float64 // Y < 20
-	darkBorder float64 // Y < 30 in the outer 5% ring
+	grey       float64 // chroma within ±8 of neutral, or of the cast of its brightness band
+	darkT      int     // adaptive dark level: 2nd percentile of Y + 22, within 20..60
+	dark       float64 // Y < darkT
+	darkBorder float64 // Y < darkT+10, best of three rings (outer 5%, and two insets for a screen's frame)
+	body       float64 // Y >= darkT+30: the imaged body
 	bright     float64 // Y > 200
 	mid        float64 // 40 <= Y <= 215
-	meanY      float64
 	otsu       float64 // Otsu separability: between-class / total variance
-	otsuT      int
 	edges      float64 // |dx|+|dy| > 48
+	flat       float64 // non-dark pixels with |dx|+|dy| <= 1 (flat UI areas, paper)
 	asym       float64 // mean |Y(x) - Y(w-1-x)| / 255
-	centreLift float64 // mean Y of the centre minus mean Y of the ring, /255
+	centreLift float64 // mean Y of the centre box minus mean Y of the outer ring, /255
 
 	skinCentre  float64 // skin vote in the central 60% box
 	centreY     float64 // mean Y of the central box
@@ -108,27 +112,48 @@ func measure(p *planes) features {
 	f := features{w: p.w, h: p.h}
 	n := p.w * p.h
 	var hist [256]int
-	var hcb, hcr [256]int
+	var hcb, hcr [4][256]int
+	var bandN [4]int
 	for i := 0; i < n; i++ {
 		hist[p.y[i]]++
-		hcb[p.cb[i]]++
-		hcr[p.cr[i]]++
+		band := p.y[i] >> 6
+		hcb[band][p.cb[i]]++
+		hcr[band][p.cr[i]]++
+		bandN[band]++
 	}
-	medCb, medCr := median(&hcb, n), median(&hcr, n)
-	f.cast = math.Hypot(float64(medCb-128), float64(medCr-128))
+	var medCb, medCr [4]int
+	for k := range medCb {
+		medCb[k], medCr[k] = 128, 128
+		if bandN[k] > 0 {
+			cb, cr := median(&hcb[k], bandN[k]), median(&hcr[k], bandN[k])
+			if abs(cb-128) <= 24 && abs(cr-128) <= 24 { // a slight cast is tolerated
+				medCb[k], medCr[k] = cb, cr
+			}
+		}
+	}
+	p2, acc := 0, 0
+	for v, c := range hist {
+		acc += c
+		if acc*50 >= n {
+			p2 = v
+			break
+		}
+	}
+	f.darkT = min(max(p2+22, 20), 60)
+	dT := uint8(f.darkT)
 
-	var grey0, greyC, dark, bright, mid int
-	var sumY, sumCb, sumCr, sumCb2, sumCr2 float64
+	var grey, dark, bright, mid, body int
 	for i := 0; i < n; i++ {
-		y, cb, cr := int(p.y[i]), int(p.cb[i]), int(p.cr[i])
-		if abs(cb-128) < 8 && abs(cr-128) < 8 {
-			grey0++
+		y := p.y[i]
+		band := y >> 6
+		if abs(int(p.cb[i])-medCb[band]) < 8 && abs(int(p.cr[i])-medCr[band]) < 8 {
+			grey++
 		}
-		if abs(cb-medCb) < 8 && abs(cr-medCr) < 8 {
-			greyC++
-		}
-		if y < 20 {
+		if y < dT {
 			dark++
+		}
+		if int(y) >= f.darkT+30 {
+			body++
 		}
 		if y > 200 {
 			bright++
@@ -136,47 +161,49 @@ func measure(p *planes) features {
 		if y >= 40 && y <= 215 {
 			mid++
 		}
-		sumY += float64(y)
-		fc, fr := float64(cb), float64(cr)
-		sumCb += fc
-		sumCr += fr
-		sumCb2 += fc * fc
-		sumCr2 += fr * fr
 	}
 	fn := float64(n)
-	f.grey = float64(grey0) / fn
-	if f.cast <= 24 { // a slight cast (monitor, film box, white balance) is tolerated
-		f.grey = math.Max(f.grey, float64(greyC)/fn)
-	}
-	mcb, mcr := sumCb/fn, sumCr/fn
-	f.chromaSD = math.Sqrt(math.Max(0, sumCb2/fn-mcb*mcb) + math.Max(0, sumCr2/fn-mcr*mcr))
+	f.grey = float64(grey) / fn
 	f.dark = float64(dark) / fn
+	f.body = float64(body) / fn
 	f.bright = float64(bright) / fn
 	f.mid = float64(mid) / fn
-	f.meanY = sumY / fn
-	f.otsuT, f.otsu = otsu(&hist, n)
+	_, f.otsu = otsu(&hist, n)
 
-	// Ring (outer 5%, at least one line) and centre box.
+	// Three rings: outer 5%, and 5%-thick rings inset by 7% and 14%.
+	var ringN, ringDark [3]int
+	var ring0Y float64
 	rx, ry := max(p.w/20, 1), max(p.h/20, 1)
+	ringOf := func(x, y int) int {
+		for k := 0; k < 3; k++ {
+			ix, iy := k*p.w*7/100, k*p.h*7/100
+			if x < ix || x >= p.w-ix || y < iy || y >= p.h-iy {
+				return -1
+			}
+			if x < ix+rx || x >= p.w-ix-rx || y < iy+ry || y >= p.h-iy-ry {
+				return k
+			}
+		}
+		return -1
+	}
 	cx0, cx1 := p.w/5, p.w-p.w/5
 	cy0, cy1 := p.h/5, p.h-p.h/5
-	var ringN, ringDark, centreN, periN int
-	var ringY, centreY, periY, centreSat float64
-	var skin int
-	var edges int
-	var asym int
+	var centreN, periN, skin, edges, flat, light, asym int
+	var centreY, periY, centreSat float64
+	ringT := dT + 10
 	for y := 0; y < p.h; y++ {
 		row := y * p.w
-		inRingY := y < ry || y >= p.h-ry
 		inCentreY := y >= cy0 && y < cy1
 		for x := 0; x < p.w; x++ {
 			i := row + x
 			yy := int(p.y[i])
-			if inRingY || x < rx || x >= p.w-rx {
-				ringN++
-				ringY += float64(yy)
-				if yy < 30 {
-					ringDark++
+			if k := ringOf(x, y); k >= 0 {
+				ringN[k]++
+				if p.y[i] < ringT {
+					ringDark[k]++
+				}
+				if k == 0 {
+					ring0Y += float64(yy)
 				}
 			}
 			if inCentreY && x >= cx0 && x < cx1 {
@@ -192,8 +219,15 @@ func measure(p *planes) features {
 				periY += float64(yy)
 			}
 			if x+1 < p.w && y+1 < p.h {
-				if abs(int(p.y[i+1])-yy)+abs(int(p.y[i+p.w])-yy) > 48 {
+				g := abs(int(p.y[i+1])-yy) + abs(int(p.y[i+p.w])-yy)
+				if g > 48 {
 					edges++
+				}
+				if p.y[i] >= dT {
+					light++
+					if g <= 1 {
+						flat++
+					}
 				}
 			}
 			if x < p.w/2 {
@@ -201,10 +235,17 @@ func measure(p *planes) features {
 			}
 		}
 	}
-	f.darkBorder = float64(ringDark) / float64(ringN)
+	for k := range ringN {
+		if ringN[k] > 0 {
+			f.darkBorder = math.Max(f.darkBorder, float64(ringDark[k])/float64(ringN[k]))
+		}
+	}
 	f.edges = float64(edges) / float64((p.w-1)*(p.h-1))
+	if light > 0 {
+		f.flat = float64(flat) / float64(light)
+	}
 	f.asym = float64(asym) / float64(p.h*(p.w/2)) / 255
-	f.centreLift = (centreY/float64(centreN) - ringY/float64(ringN)) / 255
+	f.centreLift = (centreY/float64(centreN) - ring0Y/float64(ringN[0])) / 255
 	f.skinCentre = float64(skin) / float64(centreN)
 	f.centreY = centreY / float64(centreN)
 	f.centreSat = centreSat / float64(centreN) / 128

@@ -303,6 +303,7 @@ func TestRegenCalib(t *testing.T) {
 	for i, r := range renders {
 		base := strings.TrimSuffix(strings.TrimPrefix(r.name, "pos-"), ".jpg")
 		add("pos-photo-monitor-"+base+".jpg", r.name, thumb160(photoOfScreen(r.img, r.name, false), false), calibRow{Label: "positive", Signal: CodeRadiograph, Origin: "synthetic photo of a monitor showing " + r.name, Licence: "as " + r.name, Synthetic: "yes"})
+		add("pos-photo-monitor2-"+base+".jpg", r.name, thumb160(photoOfScreen(r.img, r.name+"#2", false), false), calibRow{Label: "positive", Signal: CodeRadiograph, Origin: "synthetic photo of a monitor showing " + r.name + " (second take)", Licence: "as " + r.name, Synthetic: "yes"})
 		if i%3 == 0 {
 			add("pos-photo-lightbox-"+base+".jpg", r.name, thumb160(photoOfScreen(r.img, r.name, true), false), calibRow{Label: "positive", Signal: CodeRadiograph, Origin: "synthetic photo of a film on a light box: " + r.name, Licence: "as " + r.name, Synthetic: "yes"})
 		}
@@ -403,41 +404,48 @@ func photoOfScreen(img image.Image, seed string, lightbox bool) image.Image {
 	}
 	angle := (rng.Float64() - 0.5) * 8 * math.Pi / 180
 	keystone := (rng.Float64() - 0.5) * 0.12
-	scale := 0.80 + rng.Float64()*0.12 // screen height / frame height
-	sw := float64(H) * scale * float64(sb.Dx()) / float64(sb.Dy())
-	sh := float64(H) * scale
-	if sw > W*0.9 {
-		sh *= W * 0.9 / sw
-		sw = W * 0.9
+	// Screen (16:10 monitor, or the film on a light box) covers most of the
+	// frame; the picture sits centred on the viewer's black background.
+	scrW := W * (0.86 + rng.Float64()*0.1)
+	scrH := scrW * 10 / 16
+	if lightbox {
+		scrH = H * (0.8 + rng.Float64()*0.1)
+		scrW = scrH * float64(sb.Dx()) / float64(sb.Dy())
 	}
-	bezel := 0.06 * H
+	fit := math.Min(scrW*0.95/float64(sb.Dx()), scrH*0.95/float64(sb.Dy()))
+	picW, picH := float64(sb.Dx())*fit, float64(sb.Dy())*fit
+	if lightbox {
+		picW, picH = scrW, scrH
+	}
+	bezel := 0.04 * H
 	gx, gy := rng.Float64()*W, rng.Float64()*H
 	cosA, sinA := math.Cos(angle), math.Sin(angle)
+	black := 4 + rng.Float64()*14 // monitor black level
 	for y := 0; y < H; y++ {
 		for x := 0; x < W; x++ {
-			// inverse rotate around centre, then keystone
 			dx, dy := float64(x)-W/2, float64(y)-H/2
 			u := cosA*dx + sinA*dy
 			v := -sinA*dx + cosA*dy
 			u *= 1 + keystone*v/H
 			var c [3]float64
-			halfW, halfH := sw/2, sh/2
 			switch {
-			case math.Abs(u) < halfW && math.Abs(v) < halfH:
-				sx := int((u + halfW) / sw * float64(sb.Dx()))
-				sy := int((v + halfH) / sh * float64(sb.Dy()))
+			case math.Abs(u) < picW/2 && math.Abs(v) < picH/2:
+				sx := int((u + picW/2) / picW * float64(sb.Dx()))
+				sy := int((v + picH/2) / picH * float64(sb.Dy()))
 				r, g, bl, _ := src.At(sb.Min.X+min(sx, sb.Dx()-1), sb.Min.Y+min(sy, sb.Dy()-1)).RGBA()
-				c = [3]float64{float64(r>>8)*cast[0] + 6, float64(g>>8)*cast[1] + 6, float64(bl>>8)*cast[2] + 6}
-			case !lightbox && math.Abs(u) < halfW+bezel && math.Abs(v) < halfH+bezel:
-				c = [3]float64{28, 28, 30}
-			case lightbox:
+				c = [3]float64{float64(r>>8)*cast[0] + black, float64(g>>8)*cast[1] + black, float64(bl>>8)*cast[2] + black}
+			case !lightbox && math.Abs(u) < scrW/2 && math.Abs(v) < scrH/2:
+				c = [3]float64{black, black, black * cast[2]}
+			case !lightbox && math.Abs(u) < scrW/2+bezel && math.Abs(v) < scrH/2+bezel:
+				c = [3]float64{30, 30, 33}
+			case lightbox && math.Abs(u) < scrW/2+0.15*H && math.Abs(v) < scrH/2+0.15*H:
 				c = [3]float64{228, 236, 250}
 			default:
 				shade := 0.7 + 0.3*float64(y)/H
 				c = [3]float64{room[0] * shade, room[1] * shade, room[2] * shade}
 			}
 			d := math.Hypot(float64(x)-gx, float64(y)-gy)
-			glare := 25 * math.Exp(-d*d/(2*90*90))
+			glare := 20 * math.Exp(-d*d/(2*90*90))
 			for k := range c {
 				c[k] += glare + rng.NormFloat64()*3
 			}

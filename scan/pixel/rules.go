@@ -24,7 +24,7 @@ func isSkin(y, cb, cr uint8) bool {
 		votes++
 	}
 	if votes == 0 {
-		return false // two more votes are impossible... only one rule left
+		return false // only one rule is left: two votes are out of reach
 	}
 	if mx > 0 && mx > mn {
 		s := float64(mx-mn) / float64(mx)
@@ -47,29 +47,50 @@ func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 func ramp(v, lo, hi float64) float64 { return clamp01((v - lo) / (hi - lo)) }
 
 // Radiograph thresholds (tuned on the "tune" split of testdata/calib).
-var (
-	rgGrey = 0.90 // minimum near-grey fraction
-)
+// skinMin is the central skin fraction that, with a close-up cue, is a hit.
+// Portraits measured 0.26-0.48 in the research notes; cats and coffee
+// reach 0.6-0.99, so this cannot separate them: the cue does the work.
+const skinMin = 0.55
 
-func (f features) radiograph() Signal {
-	detail := fmt.Sprintf("grey %d%%, dark border %d%%, dark %d%%, otsu %.2f, mid %d%%, bright %d%%, edges %d%%, asym %d%%, lift %d%%",
-		pct(f.grey), pct(f.darkBorder), pct(f.dark), f.otsu, pct(f.mid), pct(f.bright), pct(f.edges), pct(f.asym), pct(f.centreLift))
-	greyS := ramp(f.grey, 0.80, 0.95)
-	// Cross-sectional (CT/MR): dark surround, much dark, brighter centre.
-	cross := greyS * ramp(f.darkBorder, 0.3, 0.6) * ramp(f.dark, 0.1, 0.25) * ramp(f.centreLift, 0.02, 0.12)
-	// Projection X-ray: bimodal, big mid-grey body, not a page of text.
-	proj := greyS * ramp(f.otsu, 0.70, 0.80) * ramp(f.mid, 0.3, 0.5) * (1 - ramp(f.edges, 0.08, 0.15)) * (1 - ramp(f.bright, 0.3, 0.5))
-	score := math.Max(cross, proj)
+func (f features) radiograph(inner *features) Signal {
+	detail := fmt.Sprintf("grey %d%%, dark border %d%%, dark %d%%, body %d%%, otsu %.2f, mid %d%%, bright %d%%, edges %d%%, flat %d%%, asym %d%%, lift %d%%",
+		pct(f.grey), pct(f.darkBorder), pct(f.dark), pct(f.body), f.otsu, pct(f.mid), pct(f.bright), pct(f.edges), pct(f.flat), pct(f.asym), pct(f.centreLift))
+	score := f.radiographScore()
+	if inner != nil { // a photo of a screen: judge the inside of the frame too
+		if s := inner.radiographScore(); s > score {
+			score = s
+			detail = fmt.Sprintf("inner view: grey %d%%, dark border %d%%, dark %d%%, body %d%%, otsu %.2f, mid %d%%, bright %d%%, edges %d%%, flat %d%%, asym %d%%, lift %d%%",
+				pct(inner.grey), pct(inner.darkBorder), pct(inner.dark), pct(inner.body), inner.otsu, pct(inner.mid), pct(inner.bright), pct(inner.edges), pct(inner.flat), pct(inner.asym), pct(inner.centreLift))
+		}
+	}
 	return Signal{Code: CodeRadiograph, Score: score, Hit: score >= 0.5, Detail: detail}
+}
+
+// radiographScore combines soft thresholds (ramps) so the score says how
+// close an image came; a hit needs every factor of one branch near 1.
+func (f features) radiographScore() float64 {
+	// Cross-sectional (CT/MR): near-grey, dark surround, much dark, a
+	// real mid-grey body (not black-on-white text or UI), some texture
+	// (not a smooth dark night scene), brighter centre.
+	cross := ramp(f.grey, 0.85, 0.95) * ramp(f.darkBorder, 0.4, 0.7) * ramp(f.dark, 0.15, 0.3) *
+		ramp(f.mid, 0.12, 0.22) * ramp(f.body, 0.08, 0.14) * ramp(f.edges, 0.02, 0.05) * (1 - ramp(f.edges, 0.16, 0.22)) *
+		(1 - ramp(f.otsu, 0.94, 0.97)) * ramp(f.centreLift, 0, 0.1)
+	// Projection X-ray: grey, bimodal, mostly mid-grey, smooth, left-right
+	// balanced, no paper-white background or flat UI areas. Tuned on one
+	// real chest radiograph only: deliberately narrow.
+	proj := ramp(f.grey, 0.9, 0.97) * ramp(f.otsu, 0.72, 0.78) * ramp(f.mid, 0.75, 0.85) *
+		(1 - ramp(f.edges, 0.04, 0.07)) * (1 - ramp(f.asym, 0.2, 0.26)) * (1 - ramp(f.bright, 0.08, 0.15)) *
+		(1 - ramp(f.flat, 0.2, 0.3)) * ramp(f.centreLift, 0.02, 0.06)
+	return math.Max(cross, proj)
 }
 
 func (f features) skinCloseup(c Cues) Signal {
 	near, why := c.closeUp()
 	detail := fmt.Sprintf("skin %d%% (centre)", pct(f.skinCentre))
 	score := f.skinCentre
-	hit := near && f.skinCentre >= 0.45
+	hit := near && f.skinCentre >= skinMin
 	// Flash-lit skin is near-white; chroma rules miss it.
-	blob := c.FlashFired && f.centreY >= 170 && f.centreSat < 0.12 && f.centreLight >= 0.08
+	blob := c.FlashFired && f.grey < 0.9 && f.centreY >= 170 && f.centreSat < 0.12 && f.centreLight >= 0.08 && f.centreY-255*f.centreLight >= 50
 	if blob {
 		detail += fmt.Sprintf(", bright low-saturation centre (Y %d, lift %d%%)", int(f.centreY), pct(f.centreLight))
 		score = math.Max(score, 0.5)
