@@ -21,6 +21,9 @@ import (
 // and returns one map per file keyed by SourceFile. Skips without exiftool.
 func exiftoolJSON(t *testing.T, tags []string, files []string) map[string]map[string]any {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("exiftool oracle skipped in -short mode")
+	}
 	bin, err := exec.LookPath("exiftool")
 	if err != nil {
 		t.Skip("exiftool not installed (apt-get install libimage-exiftool-perl)")

@@ -1,0 +1,91 @@
+package exif_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/devicescan/devicescan/exif"
+	"github.com/devicescan/devicescan/exif/exiftest"
+)
+
+func fuzzSeeds(f *testing.F, tiffOnly bool) {
+	opts := []exiftest.Options{
+		fullOptions(),
+		{Make: "X", TakenAt: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), BigEndian: true, Thumbnail: true},
+		{GPS: &[2]float64{-1, -2}, UserComment: "u", UserCommentCharset: "UNICODE", XMPFirst: true},
+	}
+	for _, o := range opts {
+		if tiffOnly {
+			b, err := exiftest.TIFF(o)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+			continue
+		}
+		for _, w := range writers {
+			b, err := w.fn(o)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("RIFF\x1a\x00\x00\x00WEBPEXIF\x0e\x00\x00\x00II*\x00\x08\x00\x00\x00\x00\x00\x00\x00"))
+}
+
+// checkMeta asserts invariants that hold for any input.
+func checkMeta(t *testing.T, b []byte, m *exif.Metadata) {
+	if m == nil {
+		return
+	}
+	if m.GPS != nil && (m.GPS.Lat < -90 || m.GPS.Lat > 90 || m.GPS.Lon < -180 || m.GPS.Lon > 180 || m.GPS.Lat != m.GPS.Lat) {
+		t.Fatalf("GPS out of range: %+v", m.GPS)
+	}
+	if !m.HasOffset && !m.TakenAt.IsZero() && m.TakenAt.Location() != time.UTC {
+		t.Fatalf("TakenAt without offset not in UTC: %v", m.TakenAt)
+	}
+	_ = m.TakenAtISO()
+	if th := m.Thumbnail; th != nil {
+		if th.Offset < 0 || th.Length <= 0 {
+			t.Fatalf("bad thumbnail %+v", th)
+		}
+		data, err := m.ReadThumbnail(bytes.NewReader(b))
+		if err == nil && int64(len(data)) != th.Length {
+			t.Fatalf("thumbnail length %d != %d", len(data), th.Length)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	fuzzSeeds(f, false)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := exif.Read(bytes.NewReader(b), int64(len(b)))
+		if m == nil && err == nil {
+			t.Fatal("nil Metadata without error")
+		}
+		checkMeta(t, b, m)
+	})
+}
+
+// FuzzTIFF feeds raw TIFF payloads (the path TIFF/DNG files take) and the
+// same payload inside a JPEG APP1, PNG eXIf and HEIF Exif item would take.
+func FuzzTIFF(f *testing.F) {
+	fuzzSeeds(f, true)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) < 8 {
+			return
+		}
+		m, err := exif.Read(bytes.NewReader(b), int64(len(b)))
+		if (b[0] == 'I' && string(b[:4]) == "II*\x00" || string(b[:4]) == "MM\x00*") && m == nil {
+			t.Fatalf("TIFF header but nil Metadata: %v", err)
+		}
+		checkMeta(t, b, m)
+		if len(b) < 60000 {
+			j := jpegWithTIFF(b)
+			m, _ := exif.Read(bytes.NewReader(j), int64(len(j)))
+			checkMeta(t, j, m)
+		}
+	})
+}
