@@ -65,7 +65,7 @@ func jpegWithTIFF(tiff []byte) []byte {
 
 func TestGoexifTraps(t *testing.T) {
 	cycle := ifdLE(append([]byte{}, tiffLE...), 26, ent{0x010F, 2, 4, htc()}) // IFD0 -> IFD1 at 26
-	cycle = ifdLE(cycle, 8, ent{0x0103, 3, 1, 6})                           // IFD1 -> IFD0
+	cycle = ifdLE(cycle, 8, ent{0x0103, 3, 1, 6})                             // IFD1 -> IFD0
 	if len(cycle) != 44 {
 		t.Fatalf("cycle fixture is %d bytes", len(cycle))
 	}
