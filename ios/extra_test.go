@@ -1,0 +1,150 @@
+package ios
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/devicescan/devicescan/ios/backuptest"
+)
+
+// TestDecryptedCopy: a backup decrypted by another tool keeps IsEncrypted and
+// the EncryptionKey blobs but holds plain files and a plain Manifest.db.
+func TestDecryptedCopy(t *testing.T) {
+	dir := t.TempDir()
+	files := writeSample(t, dir, backuptest.Options{Encrypted: true})
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Unlock(nil); err != nil {
+		t.Fatal(err)
+	}
+	plainDB, err := os.ReadFile(b.manifestPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	os.WriteFile(filepath.Join(dir, "Manifest.db"), plainDB, 0o644)
+	for _, f := range files {
+		id := backuptest.FileID(f.domain, f.rel)
+		os.WriteFile(filepath.Join(dir, id[:2], id), f.data, 0o644)
+	}
+	b, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if b.Encrypted() || !b.Manifest.IsEncrypted {
+		t.Fatalf("Encrypted() = %v, IsEncrypted = %v", b.Encrypted(), b.Manifest.IsEncrypted)
+	}
+	for _, f := range files {
+		data, err := b.ReadFile(context.Background(), f.domain, f.rel, 1<<20)
+		if err != nil || !bytes.Equal(data, f.data) {
+			t.Errorf("%s: %v", f.rel, err)
+		}
+	}
+}
+
+// TestManifestWAL: a Manifest.db-wal beside Manifest.db is read from a copy.
+func TestManifestWAL(t *testing.T) {
+	dir := t.TempDir()
+	writeSample(t, dir, backuptest.Options{})
+	work := filepath.Join(t.TempDir(), "Manifest.db")
+	data, _ := os.ReadFile(filepath.Join(dir, "Manifest.db"))
+	os.WriteFile(work, data, 0o600)
+	db, err := sql.Open("sqlite", work+"?_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO Files SELECT 'ffffffffffffffffffffffffffffffffffffffff', 'WALDomain', 'only-in-wal', flags, file FROM Files WHERE relativePath = 'empty.txt'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, suf := range []string{"", "-wal"} {
+		data, err := os.ReadFile(work + suf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "Manifest.db"+suf), data, 0o644)
+	}
+	db.Close()
+	// The row is only in the WAL: an immutable open of the main file misses it.
+	uri, _ := sqliteURI(filepath.Join(dir, "Manifest.db"), true)
+	if imm, err := sql.Open("sqlite", uri); err == nil {
+		var n int
+		imm.QueryRow("SELECT count(*) FROM Files WHERE domain = 'WALDomain'").Scan(&n)
+		imm.Close()
+		if n != 0 {
+			t.Fatal("test setup: row reached the main database file")
+		}
+	}
+	before := snapshot(t, dir)
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Lookup(context.Background(), "WALDomain", "only-in-wal"); err != nil {
+		t.Errorf("row in Manifest.db-wal not seen: %v", err)
+	}
+	b.Close()
+	assertSame(t, before, snapshot(t, dir))
+}
+
+// TestConcurrentOpen opens and reads files from several goroutines during Walk.
+func TestConcurrentOpen(t *testing.T) {
+	dir := t.TempDir()
+	files := writeSample(t, dir, backuptest.Options{Encrypted: true})
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Unlock(nil); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{}
+	for _, f := range files {
+		want[f.domain+"/"+f.rel] = f.data
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	err = b.Walk(context.Background(), func(f *File) error {
+		if !f.IsRegular() {
+			return nil
+		}
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, err := b.Open(f)
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer c.Close()
+				got, err := io.ReadAll(io.NewSectionReader(c, 0, c.Size()))
+				if err != nil || !bytes.Equal(got, want[f.Domain+"/"+f.RelativePath]) {
+					errs <- io.ErrUnexpectedEOF
+				}
+			}()
+		}
+		return nil
+	})
+	wg.Wait()
+	close(errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for err := range errs {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,150 @@
+package ios
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"howett.net/plist"
+
+	"github.com/devicescan/devicescan/ios/backuptest"
+)
+
+// mbfileSeeds returns real MBFile blobs written by backuptest.
+func mbfileSeeds(t testing.TB) [][]byte {
+	dir := t.TempDir()
+	w, err := backuptest.New(dir, backuptest.Options{Encrypted: true, Rand: seeded(11), Date: testDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.AddFile("D", "a", []byte("x"), testDate, map[string][]byte{"k": []byte("v")})
+	w.AddSymlink("D", "l", "/t")
+	w.AddDir("D", "d")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Unlock(nil); err != nil {
+		t.Fatal(err)
+	}
+	db, err := b.manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query("SELECT file FROM Files ORDER BY fileID")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var blob []byte
+		rows.Scan(&blob)
+		out = append(out, blob)
+	}
+	return out
+}
+
+func FuzzKeyedArchive(f *testing.F) {
+	for _, s := range mbfileSeeds(f) {
+		f.Add(s)
+	}
+	// A self-referencing archive and an out-of-range UID.
+	for _, top := range []map[string]any{
+		{"$top": map[string]any{"root": plist.UID(1)}, "$objects": []any{"$null", map[string]any{"a": plist.UID(1), "$class": plist.UID(2)}, map[string]any{"$classname": "X"}}},
+		{"$top": map[string]any{"root": plist.UID(9)}, "$objects": []any{"$null"}},
+		{"$top": map[string]any{"root": plist.UID(1)}, "$objects": []any{"$null", map[string]any{"NS.keys": []any{plist.UID(0)}, "NS.objects": []any{}, "$class": plist.UID(2)}, map[string]any{"$classname": "NSDictionary"}}},
+	} {
+		b, _ := plist.Marshal(top, plist.BinaryFormat)
+		f.Add(b)
+	}
+	f.Add([]byte("bplist00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fl File
+		fl.decodeMBFile(data)
+		if fl.encKey != nil && len(fl.encKey) != 44 {
+			t.Fatalf("encKey of %d bytes", len(fl.encKey))
+		}
+	})
+}
+
+func FuzzKeybag(f *testing.F) {
+	f.Add(buildKeybag(f, 1, 1, make([]byte, 20), make([]byte, 20), unhex(f, vecWPKY)))
+	f.Add(buildKeybag(f, 1, 0, make([]byte, 20), nil, make([]byte, 40))[:300])
+	f.Add([]byte("VERS\x00\x00\x00\x04\x00\x00\x00\x05"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kb, err := parseKeybag(data)
+		if err != nil {
+			return
+		}
+		// Keep the KDF cheap: only small iteration counts are exercised.
+		if kb.iter > 16 || kb.dpic > 16 {
+			return
+		}
+		key, err := kb.deriveKey([]byte("0000"))
+		if err != nil {
+			return
+		}
+		kb.unlock(key)
+		kb.unlock(unhex(t, vecKey))
+	})
+}
+
+func FuzzPlistSniff(f *testing.F) {
+	dir := f.TempDir()
+	writeSample(f, filepath.Join(dir, "b"), backuptest.Options{Encrypted: true})
+	for _, name := range []string{"Info.plist", "Manifest.plist", "Status.plist"} {
+		data, err := os.ReadFile(filepath.Join(dir, "b", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("hello"))
+	f.Add([]byte("{ a = b; }"))
+	f.Add([]byte("\xef\xbb\xbf  <?xml version=\"1.0\"?><plist><array><array><array/></array></array></plist>"))
+	f.Add([]byte("<plist>" + string(bytes.Repeat([]byte("<array>"), 200)) + "</plist>"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v any
+		if err := decodePlist(data, &v); err == nil && !sniffPlist(data) {
+			t.Fatal("accepted a non-plist")
+		}
+		if m, err := decodePlistDict(data); err == nil {
+			parseInfoPlist(m)
+			parseManifestPlist(m)
+			parseStatusPlist(m)
+		}
+	})
+}
+
+// TestDeepPlists: nesting that would overflow the parser's stack is refused.
+func TestDeepPlists(t *testing.T) {
+	deepXML := "<?xml version=\"1.0\"?><plist>" + string(bytes.Repeat([]byte("<array>"), 200_000)) +
+		string(bytes.Repeat([]byte("</array>"), 200_000)) + "</plist>"
+	var v any
+	if err := decodePlist([]byte(deepXML), &v); err != errPlistTooDeep {
+		t.Errorf("deep XML: %v", err)
+	}
+	// A binary plist chain: object i is an array holding object i+1.
+	var nested any = []any{}
+	for i := 0; i < 300; i++ {
+		nested = []any{nested}
+	}
+	bin, err := plist.Marshal(nested, plist.BinaryFormat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := decodePlist(bin, &v); err != errPlistTooDeep {
+		t.Errorf("deep bplist: %v", err)
+	}
+	shallow, _ := plist.Marshal(map[string]any{"a": []any{1, "x", map[string]any{"b": time.Now()}}}, plist.BinaryFormat)
+	if err := decodePlist(shallow, &v); err != nil {
+		t.Errorf("shallow bplist: %v", err)
+	}
+}
