@@ -347,6 +347,7 @@ func EncodeTable(pkg string, values map[string]string, extra map[string]string) 
 	pk = le.AppendUint32(pk, 1)      // lastPublicType
 	pk = le.AppendUint32(pk, uint32(pkgHdr+len(typeStrings)))
 	pk = le.AppendUint32(pk, uint32(nEntries))
+	pk = le.AppendUint32(pk, 0) // typeIdOffset
 	pk = append(pk, typeStrings...)
 	pk = append(pk, keyStrings...)
 	pk = append(pk, spec...)
