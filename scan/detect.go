@@ -1,0 +1,84 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/devicescan/devicescan/ios"
+)
+
+// Detect works out what a PATH is and returns the sources to scan: one for
+// a backup, a storage tree, a folder or a package file; one per backup for a
+// folder of iPhone backups. The kind is detected, never asked.
+func Detect(ctx context.Context, p string) ([]Source, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such file or folder", p)
+		}
+		return nil, fmt.Errorf("%s: %s", p, errText(err))
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return nil, err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	if st.Mode().IsRegular() {
+		kind := KindDirectory
+		switch ext(filepath.ToSlash(abs)) {
+		case "apk", "apks", "xapk", "apkm":
+			kind = KindAPK
+		case "ipa":
+			kind = KindIPA
+		}
+		return []Source{&fileSource{display: p, abs: abs, kind: kind, size: st.Size(), mod: st.ModTime()}}, nil
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s: not a file or folder", p)
+	}
+	if ios.IsBackup(abs) {
+		return []Source{newIOSSource(p, abs)}, nil
+	}
+	if dirs, err := ios.FindBackups(abs); err == nil && len(dirs) > 0 {
+		var out []Source
+		for _, d := range dirs {
+			display := filepath.Join(p, filepath.Base(d))
+			out = append(out, newIOSSource(display, d))
+		}
+		return out, nil
+	}
+	if _, err := os.ReadDir(abs); err != nil {
+		return nil, fmt.Errorf("%s: %s", p, errText(err))
+	}
+	if looksLikeAndroidStorage(abs) {
+		return []Source{newDirSource(p, abs, KindAndroidStorage)}, nil
+	}
+	return []Source{newDirSource(p, abs, KindDirectory)}, nil
+}
+
+// fileSource is a single file given as PATH (an .apk, an .ipa, a photo).
+type fileSource struct {
+	display, abs, kind string
+	size               int64
+	mod                time.Time
+}
+
+func (s *fileSource) Kind() string                          { return s.kind }
+func (s *fileSource) Path() string                          { return s.display }
+func (s *fileSource) Close() error                          { return nil }
+func (s *fileSource) Facts(ctx context.Context) SourceFacts { return SourceFacts{} }
+func (s *fileSource) Count(ctx context.Context) (int64, error) {
+	return 1, nil
+}
+func (s *fileSource) Walk(ctx context.Context, fn func(*File) error, skip func(Skipped)) error {
+	abs := s.abs
+	return fn(&File{Path: filepath.Base(abs), Size: s.size, ModTime: s.mod, UserMedia: true,
+		open: func() (Content, error) { return openOSFile(abs) }})
+}
