@@ -71,6 +71,7 @@ func TestPhotosRoundTrip(t *testing.T) {
 		{Path: "Media/DCIM/100APPLE/IMG_0002.JPG", UUID: "U2", Importer: "net.whatsapp.WhatsApp", ImportedBy: 3,
 			ImporterName: "WhatsApp", Created: t0, Added: t0, Trashed: true, Hidden: true, Kind: 0},
 		{Path: "Media/DCIM/101APPLE/IMG_0100.MOV", UUID: "U3", Kind: 1, Created: t0, Added: t0},
+		{Path: "Media/PhotoData/CPLAssets/group159/5C0B1D2E.JPG", UUID: "5C0B1D2E", SavedAssetType: 6, Created: t0, Added: t0},
 	}
 	for _, version := range []int{13, 16} {
 		t.Run(map[int]string{13: "ZGENERICASSET", 16: "ZASSET"}[version], func(t *testing.T) {
@@ -93,7 +94,7 @@ func TestPhotosRoundTrip(t *testing.T) {
 				}
 			}
 			on, ev, err := artifacts.CloudPhotosEnabled(context.Background(), db)
-			if err != nil || on == nil || !*on || !strings.Contains(ev, "1 of 3") {
+			if err != nil || on == nil || !*on || !strings.Contains(ev, "1 of 4") {
 				t.Errorf("CloudPhotosEnabled = %v, %q, %v", on, ev, err)
 			}
 		})

@@ -16,6 +16,7 @@
 //	ReadSMSAttachments(ctx, db, func(Attachment) error) error
 //	ReadWhatsAppMedia(ctx, db, func(WhatsAppMedia) error) error
 //	ReadTCC(ctx, db, func(Grant) error) error
+//	ReadAccounts(ctx, db, func(Account) error) error
 //
 // They read the schema first (sqlite_master, PRAGMA table_info) and pick
 // tables and columns by name, so one reader covers many iOS versions: a
@@ -23,6 +24,11 @@
 // returns an error wrapping [ErrMissingTable]. Rows are streamed to the
 // callback; a non-nil error from the callback stops the walk and is returned.
 // Strings are capped at [MaxString] bytes.
+//
+// Photo paths are "Media/" + ZDIRECTORY + "/" + ZFILENAME: camera-roll files
+// are Media/DCIM/1xxAPPLE/..., iCloud Photos downloads
+// Media/PhotoData/CPLAssets/groupNNN/<UUID>.<ext> (a file may be missing from
+// the backup when iCloud keeps only the cloud copy).
 //
 // Plist parsers ([ParseLocationClients], [ParseCloudBackup],
 // [ParseITunesMetadata], [DecodePlist]) sniff the format first (bplist00 or

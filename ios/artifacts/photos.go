@@ -13,7 +13,8 @@ import (
 type PhotoAsset struct {
 	// Path is the CameraRollDomain-relative file path: "Media/" + ZDIRECTORY
 	// + "/" + ZFILENAME, e.g. Media/DCIM/100APPLE/IMG_0001.HEIC. Empty when
-	// the row has no file name.
+	// the row has no file name. iCloud Photos assets have ZDIRECTORY
+	// PhotoData/CPLAssets/groupNNN.
 	Path string
 	// UUID is ZUUID; CloudAssetGUID is ZCLOUDASSETGUID.
 	UUID, CloudAssetGUID string
