@@ -212,3 +212,41 @@ func TestIdentifierPolicyPatterns(t *testing.T) {
 		t.Errorf("overlap: %+v", ids)
 	}
 }
+
+func FuzzFindIdentifiers(f *testing.F) {
+	for _, s := range []string{
+		"NHS 943 476 5919 L forearm", "pt 9434765919", "943 476 5919 wound.jpg", "9434765919.jpg",
+		"IMG_20190821_105723.jpg", "CHI 0101801238", "MRN: A1234567", "hosp_no_K123456.jpg",
+		"Pictures/9998765439/IMG_0001.JPG", "D.O.B. H&C 4505577104", "tel 943-476-5919", "9998765439 (1).jpg",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		ids := FindIdentifiers(text)
+		if len(ids) > maxIdentifiers {
+			t.Fatalf("%d identifiers", len(ids))
+		}
+		for i, id := range ids {
+			if id.Offset < 0 || id.Offset >= len(text) || !isAlnum(text[id.Offset]) {
+				t.Fatalf("bad offset %d in %q", id.Offset, text)
+			}
+			if i > 0 && ids[i-1].Offset > id.Offset {
+				t.Fatal("not sorted")
+			}
+			if !strings.Contains(id.Masked, "*") || id.Context == "" {
+				t.Fatalf("bad identifier %+v", id)
+			}
+			switch id.Kind {
+			case IdentifierNHS, IdentifierCHI:
+				var d [10]byte
+				n, _, _ := readDigitGroups(text, id.Offset, &d)
+				if n != 10 || !mod11(d) {
+					t.Fatalf("%+v does not pass modulus 11", id)
+				}
+			case IdentifierMRN, IdentifierHospital:
+			default:
+				t.Fatalf("unknown kind %q", id.Kind)
+			}
+		}
+	})
+}

@@ -195,3 +195,29 @@ func BenchmarkFindIdentifiers(b *testing.B) {
 		FindIdentifiers("IMG_20190821_105723.jpg")
 	}
 }
+
+func FuzzClinicalKeywords(f *testing.F) {
+	for _, s := range []string{
+		"DCIM/Wound photos/IMG_1.jpg", "Ward 7 handover.jpg", "X-Ray/A&E", "ICUrious", "Theatre Royal",
+		"Android/data/com.nhs.online/x", "CT head", `C:\Wounds\a.jpg`, "\xff\xfe", "a&e&i",
+	} {
+		f.Add(s, "Nightingale Ward")
+	}
+	f.Fuzz(func(t *testing.T, path, extra string) {
+		got := ClinicalKeywords(path, []string{extra}, nil)
+		for i, w := range got {
+			if i > 0 && got[i-1] >= w {
+				t.Fatalf("not sorted and unique: %q", got)
+			}
+			if !IsBuiltinKeyword(w) && w != strings.Join(keywordTokens(extra), " ") {
+				t.Fatalf("unexpected keyword %q", w)
+			}
+		}
+		base := ClinicalKeywords(path, nil, nil)
+		for _, w := range base {
+			if _, ok := builtinCanon(w); !ok {
+				t.Fatalf("unexpected built-in %q", w)
+			}
+		}
+	})
+}

@@ -164,6 +164,18 @@ func TestPolicyParseAccepts(t *testing.T) {
 	}
 }
 
+// Windows Notepad may save UTF-16 with a byte-order mark.
+func TestPolicyParseUTF16(t *testing.T) {
+	b := []byte{0xff, 0xfe}
+	for _, r := range "approved_apps:\r\n  - com.a.b\r\n" {
+		b = append(b, byte(r), 0)
+	}
+	p, err := ParsePolicy(b)
+	if err != nil || !p.Approved("com.a.b") {
+		t.Fatalf("UTF-16 policy: %+v, %v", p, err)
+	}
+}
+
 func TestPolicyLoadErrors(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := LoadPolicy(filepath.Join(dir, "missing.yaml")); err == nil {
@@ -330,4 +342,43 @@ func TestPolicyInShift(t *testing.T) {
 	if !tz.InShift(time.Date(2026, 7, 6, 7, 30, 0, 0, time.UTC), true) || london == nil {
 		t.Error("BST not applied")
 	}
+}
+
+func FuzzParsePolicy(f *testing.F) {
+	for _, name := range []string{"example.yaml", "example.json", "typo.yaml", "bad_values.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "policy", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, s := range []string{"", "---\n---\n", "a: &x [1]\nb: *x\n", "workplaces: [{name: A, lat: 1, lon: 2, radius_m: 3}]",
+		"shift_hours: {start: \"23:00\", end: \"01:00\", days: [sat-mon]}", "{\"approved_apps\": [\"a.b.*\"]}", "- 1\n- 2\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParsePolicy(data)
+		if err != nil {
+			if !strings.Contains(err.Error(), "policy: ") {
+				t.Fatalf("error without prefix: %v", err)
+			}
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("parsed policy does not validate: %v", err)
+		}
+		for _, w := range p.Workplaces {
+			if _, d, ok := p.InWorkplace(w.Lat, w.Lon); !ok || d != 0 && d > w.RadiusM {
+				t.Fatalf("centre of %+v not inside (%v)", w, d)
+			}
+		}
+		p.InShift(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC), true)
+		for _, a := range p.ApprovedApps {
+			if !strings.HasSuffix(a, ".*") && !p.Approved(a) {
+				t.Fatalf("approved id %q not approved", a)
+			}
+		}
+		p.KeywordsIn("Wound clinic/IMG_1.jpg")
+		p.FindIdentifiers("MRN 123456 NHS 943 476 5919")
+	})
 }
