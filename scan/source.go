@@ -42,6 +42,9 @@ type File struct {
 	Labels []string
 
 	open func() (Content, error)
+	// preview opens a small JPEG rendering of the picture kept by the phone
+	// (iOS Photos thumbnails of HEIC files), for pixel rules; nil if none.
+	preview func() (Content, error)
 }
 
 // Open opens the file's content for reading.

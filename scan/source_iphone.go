@@ -336,6 +336,18 @@ func (s *iosSource) Walk(ctx context.Context, fn func(*File) error, skip func(Sk
 		f.UserMedia = iosUserMedia(bf.Domain, bf.RelativePath)
 		s.describe(f, bf)
 		b := s.b
+		if f.UserMedia && bf.Domain == artifacts.DomainCameraRoll && strings.HasPrefix(bf.RelativePath, "Media/DCIM/") &&
+			!strings.HasSuffix(strings.ToUpper(bf.RelativePath), ".JPG") {
+			// iOS keeps JPEG renderings of HEIC photos: pixels without an HEVC decoder.
+			thumbPath := "Media/PhotoData/Thumbnails/V2/" + strings.TrimPrefix(bf.RelativePath, "Media/") + "/5005.JPG"
+			f.preview = func() (Content, error) {
+				tf, err := b.Lookup(ctx, artifacts.DomainCameraRoll, thumbPath)
+				if err != nil {
+					return nil, err
+				}
+				return b.Open(tf)
+			}
+		}
 		f.open = func() (Content, error) {
 			c, err := b.Open(bf)
 			if err != nil {
