@@ -122,13 +122,13 @@ func TestParseOddInputs(t *testing.T) {
 
 func TestLooksLikeDumpsys(t *testing.T) {
 	for in, want := range map[string]bool{
-		sample:                                 true,
-		"Packages:\n  Package [a] (1):\n":       true,
+		sample:                                   true,
+		"Packages:\n  Package [a] (1):\n":        true,
 		"== dumpstate\nDUMP OF SERVICE package:": true,
-		"Verifiers:\n  Required: x":            true,
-		"hello world":                          false,
-		"":                                     false,
-		"\x89PNG\r\n":                          false,
+		"Verifiers:\n  Required: x":              true,
+		"hello world":                            false,
+		"":                                       false,
+		"\x89PNG\r\n":                            false,
 	} {
 		if got := LooksLikeDumpsys([]byte(in)); got != want {
 			t.Errorf("%.30q: got %v", in, got)
