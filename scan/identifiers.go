@@ -50,9 +50,10 @@ const keywordWindow = 300
 //     "fax", "call", or inside a longer run of digit groups); or
 //   - it is 10 bare digits and a keyword (NHS, patient, pt, hosp, hospital,
 //     DOB, MRN, CHI, H&C) is within 300 characters; or
-//   - the text is a file or folder name (one line, a path component) that is
-//     just the number, possibly with an extension and a copy suffix like
-//     " (1)" or "_2": "9434765919.jpg".
+//   - the text is one line (a file or folder name, a path, a short metadata
+//     field) and one of its '/'- or '\'-separated components is just the
+//     number, possibly with an extension and a copy suffix like " (1)" or
+//     "_2": "9434765919.jpg", "Patients/9434765919/IMG_1.jpg".
 //
 // Camera-style names (IMG_20190821_105723, PXL_..., unix timestamps) never
 // match: their digit runs are not 10 long, or start with 1 or 2, or are not
@@ -220,7 +221,7 @@ func numberAt(text string, i int, kws []idKeyword, names []span) (Identifier, bo
 	case sep == "" && near:
 		ctx = fmt.Sprintf("keyword %q nearby", kw)
 	case sep == "" && isWholeName(names, s):
-		ctx = "file or folder name is the number"
+		ctx = "the whole name or field is the number"
 	default:
 		return Identifier{}, false
 	}
