@@ -291,3 +291,42 @@ func TestOracleExiftest(t *testing.T) {
 	}
 	t.Logf("%d generated files compared with exiftool", len(files))
 }
+
+// TestOracleRealHEIC compares pixel sizes of real HEIF files (the testdata
+// of github.com/gen2brain/heic, when that module is in the module cache)
+// with exiftool.
+func TestOracleRealHEIC(t *testing.T) {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Skip("go env failed")
+	}
+	files, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "github.com", "gen2brain", "heic@*", "testdata", "*.heic"))
+	if len(files) == 0 {
+		t.Skip("no gen2brain/heic testdata in the module cache")
+	}
+	ref := exiftoolJSON(t, []string{"-ImageWidth", "-ImageHeight", "-Make", "-Model", "-DateTimeOriginal"}, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := exif.Read(bytes.NewReader(b), int64(len(b)))
+		if m == nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		want := ref[f]
+		got := fmt.Sprint(m.Width, m.Height, m.Make, m.Model)
+		exp := fmt.Sprint(want["ImageWidth"], want["ImageHeight"], strOr(want["Make"]), strOr(want["Model"]))
+		if got != exp || m.Format != "heic" {
+			t.Errorf("%s: %s %q, exiftool %q (err %v)", filepath.Base(f), m.Format, got, exp, err)
+		}
+	}
+}
+
+func strOr(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
