@@ -104,10 +104,10 @@ func (b *ProgressBar) Done() {
 	}
 }
 
-// progressLine renders p in at most max runes (never less than 20).
-func progressLine(p Progress, now time.Time, max int) string {
-	if max < 20 {
-		max = 20
+// progressLine renders p in at most maxW runes (never less than 20).
+func progressLine(p Progress, now time.Time, maxW int) string {
+	if maxW < 20 {
+		maxW = 20
 	}
 	var rate float64
 	if !p.Started.IsZero() {
@@ -121,17 +121,14 @@ func progressLine(p Progress, now time.Time, max int) string {
 	case p.Phase == progressListing:
 		parts = append(parts, "listing", fmt.Sprintf("%d files found", p.FilesDone))
 	case total >= 0:
-		done := p.FilesDone
-		if done > total {
-			done = total
-		}
+		done := min(max(p.FilesDone, 0), total)
 		barW := 10
-		if max >= 100 {
+		if maxW >= 100 {
 			barW = 20
 		}
 		fill := 0
 		if total > 0 {
-			fill = int(done * int64(barW) / total)
+			fill = min(int(float64(done)/float64(total)*float64(barW)), barW)
 		} else if p.Phase == progressDone {
 			fill = barW
 		}
@@ -140,7 +137,7 @@ func progressLine(p Progress, now time.Time, max int) string {
 		if rate > 0 {
 			parts = append(parts, progressRate(rate))
 			if left := total - done; left > 0 && p.Phase != progressDone {
-				parts = append(parts, "ETA "+progressDuration(time.Duration(float64(left)/rate*float64(time.Second))))
+				parts = append(parts, "ETA "+progressETA(float64(left)/rate))
 			}
 		}
 	default:
@@ -153,10 +150,10 @@ func progressLine(p Progress, now time.Time, max int) string {
 		parts = append(parts, reportPlural(p.Findings, "finding", "findings"))
 	}
 	line := strings.Join(parts, "  ")
-	if n := utf8.RuneCountInString(line); n > max {
-		return string([]rune(line)[:max])
+	if n := utf8.RuneCountInString(line); n > maxW {
+		return string([]rune(line)[:maxW])
 	}
-	if room := max - utf8.RuneCountInString(line) - 2; room >= 8 && p.Source != "" {
+	if room := maxW - utf8.RuneCountInString(line) - 2; room >= 8 && p.Source != "" {
 		line += "  " + progressName(p.Source, room)
 	}
 	return line
@@ -186,6 +183,15 @@ func progressName(s string, max int) string {
 		return string(rs[len(rs)-max:])
 	}
 	return "..." + string(rs[len(rs)-(max-3):])
+}
+
+// progressETA prints a number of seconds as progressDuration does, without
+// overflowing time.Duration.
+func progressETA(sec float64) string {
+	if sec >= 100*3600 {
+		return ">99h"
+	}
+	return progressDuration(time.Duration(sec * float64(time.Second)))
 }
 
 // progressDuration prints 0:09, 12:34 or 1:02:03.

@@ -156,3 +156,31 @@ func TestProgressBarConcurrent(t *testing.T) {
 		t.Error("not cleared")
 	}
 }
+
+// FuzzProgressLine checks that any source name and counts give a line within
+// the width, with no control characters and valid UTF-8.
+func FuzzProgressLine(f *testing.F) {
+	f.Add("/evidence/Backup", "scanning", int64(5), int64(10), 80)
+	f.Add("a\x1b[2J\rb\xffc\u202ed", "listing", int64(1), int64(-1), 30)
+	f.Add(strings.Repeat("é", 500), "done", int64(-3), int64(0), 200)
+	f.Fuzz(func(t *testing.T, src, phase string, done, total int64, width int) {
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		max := width % 500
+		line := progressLine(Progress{Phase: phase, Source: src, FilesDone: done, FilesTotal: total,
+			Started: start, Findings: int(done % 1000)}, start.Add(7*time.Second), max)
+		if max < 20 {
+			max = 20
+		}
+		if n := utf8.RuneCountInString(line); n > max {
+			t.Fatalf("%d runes > %d: %q", n, max, line)
+		}
+		if !utf8.ValidString(line) {
+			t.Fatalf("invalid UTF-8: %q", line)
+		}
+		for _, c := range line {
+			if c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u202e' {
+				t.Fatalf("control character %U in %q", c, line)
+			}
+		}
+	})
+}

@@ -83,6 +83,9 @@ func textWrap(s string, firstW, restW int) []string {
 	if restW < 10 {
 		restW = 10
 	}
+	if utf8.RuneCountInString(s) <= firstW {
+		return []string{s}
+	}
 	var lines []string
 	width := firstW
 	var cur []rune

@@ -2,12 +2,15 @@ package scan
 
 import (
 	"bytes"
+	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite scan/testdata/golden/*.golden from the current output")
@@ -358,4 +361,106 @@ func TestReportSafe(t *testing.T) {
 			t.Errorf("reportSafe(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// FuzzReportWriters feeds hostile strings into every untrusted field and
+// checks each format keeps its promises: text without control characters,
+// CSV that parses back with one row per finding and no formula cell, HTML
+// without an injected element, valid JSON.
+func FuzzReportWriters(f *testing.F) {
+	f.Add(hostileHTML, hostileANSI, hostileCSV, 40)
+	f.Add(hostileBytes, hostileBidi, "-1", 0)
+	f.Add("a\nb\rc", "\t@x", "\"quoted\",cell", 200)
+	f.Add(strings.Repeat("é", 300), "</td></tr></table><img src=x onerror=alert(1)>", "{{.}}", 55)
+	f.Fuzz(func(t *testing.T, name, text, other string, width int) {
+		r := goldenReport()
+		r.Sources[0].Path = name
+		r.Sources[1].Problems = []string{text}
+		r.Sources[0].Device.Name = other
+		r.Findings[0].Path = name
+		r.Findings[0].Domain = other
+		r.Findings[1].Message = text
+		r.Findings[1].Reasons = append(r.Findings[1].Reasons, Reason{Code: other, Detail: text})
+		r.Findings[8].App.Name = name
+		r.Findings[8].App.AdSDKs = []string{text, other}
+		r.Findings[7].Messaging.Chat = text
+		r.Skipped[0].Path = name
+		r.Skipped[0].Error = text
+		r.Summary.Counts[other] = 1
+		for _, format := range Formats {
+			var buf bytes.Buffer
+			if err := WriteReport(&buf, r, format, WriteOptions{Width: width % 300, Thumbnails: true}); err != nil {
+				t.Fatalf("%s: %v", format, err)
+			}
+			out := buf.String()
+			switch format {
+			case FormatText:
+				for _, c := range out {
+					if c != '\n' && (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+						t.Fatalf("text: control character %U", c)
+					}
+				}
+				if !utf8.ValidString(out) {
+					t.Fatal("text: invalid UTF-8")
+				}
+			case FormatCSV:
+				rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+				if err != nil {
+					t.Fatalf("csv: %v", err)
+				}
+				if len(rows) != 1+len(r.Findings) {
+					t.Fatalf("csv: %d rows", len(rows))
+				}
+				for _, row := range rows {
+					for _, cell := range row {
+						if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+							t.Fatalf("csv: formula cell %q", cell)
+						}
+					}
+				}
+			case FormatHTML:
+				if n := strings.Count(out, "<script"); n != 1 {
+					t.Fatalf("html: %d script tags", n)
+				}
+				if strings.Contains(out, "<img src=x") {
+					t.Fatal("html: injected element")
+				}
+				if msg := htmlBalanced(out); msg != "" {
+					t.Fatalf("html: %s", msg)
+				}
+			case FormatJSON:
+				if !json.Valid(buf.Bytes()) {
+					t.Fatal("json: invalid")
+				}
+			}
+		}
+	})
+}
+
+// FuzzTextWrap checks that wrapping never loses a character or exceeds the width.
+func FuzzTextWrap(f *testing.F) {
+	f.Add("one two three four", 10, 12)
+	f.Add(strings.Repeat("x", 100), 5, 50)
+	f.Add("a  b   c", 10, 10)
+	f.Fuzz(func(t *testing.T, s string, first, rest int) {
+		if !utf8.ValidString(s) || strings.ContainsAny(s, "\n") {
+			return
+		}
+		first, rest = first%200, rest%200
+		lines := textWrap(s, first, rest)
+		fw, rw := max(first, 10), max(rest, 10)
+		for i, l := range lines {
+			w := rw
+			if i == 0 {
+				w = fw
+			}
+			if n := utf8.RuneCountInString(l); n > w {
+				t.Fatalf("line %d has %d runes > %d", i, n, w)
+			}
+		}
+		norm := func(x string) string { return strings.Join(strings.Fields(x), "") }
+		if norm(strings.Join(lines, "")) != norm(s) {
+			t.Fatalf("characters lost: %q -> %q", s, lines)
+		}
+	})
 }
