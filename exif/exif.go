@@ -119,6 +119,7 @@ func Read(r io.ReaderAt, size int64) (m *Metadata, err error) {
 	if size < 0 {
 		return nil, fmt.Errorf("exif: %w: negative size", ErrUnsupported)
 	}
+	r = newBlockReader(r, size)
 	var head [16]byte
 	n, _ := r.ReadAt(head[:], 0)
 	h := head[:n]
