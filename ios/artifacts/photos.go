@@ -72,6 +72,8 @@ func ReadPhotos(ctx context.Context, db *sql.DB, fn func(PhotoAsset) error) erro
 	case aa == nil:
 	case aa.has("ZASSET") && a.has("Z_PK"):
 		join = " LEFT JOIN " + aa.ident() + " aa ON aa." + quoteIdent(aa.cols["ZASSET"]) + " = a." + quoteIdent(a.cols["Z_PK"])
+	case aa.has("ZGENERICASSET") && a.has("Z_PK"):
+		join = " LEFT JOIN " + aa.ident() + " aa ON aa." + quoteIdent(aa.cols["ZGENERICASSET"]) + " = a." + quoteIdent(a.cols["Z_PK"])
 	case a.has("ZADDITIONALATTRIBUTES") && aa.has("Z_PK"):
 		join = " LEFT JOIN " + aa.ident() + " aa ON aa." + quoteIdent(aa.cols["Z_PK"]) + " = a." + quoteIdent(a.cols["ZADDITIONALATTRIBUTES"])
 	default:
