@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -172,6 +174,89 @@ func TestIdentifierFindNegatives(t *testing.T) {
 	// Digits glued to letters still have digit boundaries: a keyword counts.
 	if ids := FindIdentifiers("patients6401576162x"); len(ids) != 1 {
 		t.Errorf("glued: %+v", ids)
+	}
+}
+
+// TestIdentifierGeneratedCameraNames: thousands of names in the formats
+// phones and messengers write, with random dates, times and counters, alone
+// and below a folder named "Patients" (a keyword): none is an identifier.
+func TestIdentifierGeneratedCameraNames(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	date := func() string {
+		return fmt.Sprintf("%04d%02d%02d", 2010+r.IntN(20), 1+r.IntN(12), 1+r.IntN(28))
+	}
+	clock := func() string { return fmt.Sprintf("%02d%02d%02d", r.IntN(24), r.IntN(60), r.IntN(60)) }
+	formats := []func() string{
+		func() string { return "IMG_" + date() + "_" + clock() + ".jpg" },
+		func() string { return "IMG_" + date() + "_" + clock() + fmt.Sprintf("_%d.jpg", r.IntN(10)) },
+		func() string { return "PXL_" + date() + "_" + clock() + fmt.Sprintf("%03d.jpg", r.IntN(1000)) },
+		func() string { return "PXL_" + date() + "_" + clock() + fmt.Sprintf("%03d.MP.jpg", r.IntN(1000)) },
+		func() string { return "IMG-" + date() + fmt.Sprintf("-WA%04d.jpg", r.IntN(10000)) },
+		func() string { return "VID-" + date() + fmt.Sprintf("-WA%04d.mp4", r.IntN(10000)) },
+		func() string { return "Screenshot_" + date() + "-" + clock() + ".png" },
+		func() string { return "Screenshot_" + date() + "-" + clock() + "_Chrome.jpg" },
+		func() string { return "Screen_Recording_" + date() + "-" + clock() + ".mp4" },
+		func() string { return "VID_" + date() + "_" + clock() + ".mp4" },
+		func() string { return date() + "_" + clock() + ".jpg" },
+		func() string { return date() + "_" + clock() + fmt.Sprintf("(%d).jpg", r.IntN(5)) },
+		func() string { return "IMG_" + date() + "_" + clock() + "_BURST001_COVER.jpg" },
+		func() string { return fmt.Sprintf("IMG_%04d.JPG", r.IntN(10000)) },
+		func() string { return fmt.Sprintf("IMG_%04d 2.HEIC", r.IntN(10000)) },
+		func() string { return fmt.Sprintf("DSC_%04d.JPG", r.IntN(10000)) },
+		func() string { return fmt.Sprintf("%d.jpg", 1_000_000_000+r.IntN(1_000_000_000)) },                  // unix seconds
+		func() string { return fmt.Sprintf("%d.jpg", 1_000_000_000_000+r.Int64N(1_000_000_000_000)) },        // unix ms
+		func() string { return fmt.Sprintf("FB_IMG_%d.jpg", 1_000_000_000_000+r.Int64N(1_000_000_000_000)) }, // Facebook
+		func() string {
+			return fmt.Sprintf("received_%d.jpeg", 100_000_000_000_000+r.Int64N(900_000_000_000_000))
+		},
+		func() string {
+			return fmt.Sprintf("photo_%d_y.jpg", 5_000_000_000_000_000_000+r.Uint64N(1_000_000_000_000_000_000))
+		},
+		func() string {
+			return fmt.Sprintf("signal-%04d-%02d-%02d-%02d-%02d-%02d-%03d.jpg", 2015+r.IntN(10), 1+r.IntN(12), 1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1000))
+		},
+		func() string {
+			return fmt.Sprintf("WhatsApp Image %04d-%02d-%02d at %02d.%02d.%02d.jpeg", 2015+r.IntN(10), 1+r.IntN(12), 1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60))
+		},
+	}
+	for i := 0; i < 20000; i++ {
+		name := formats[i%len(formats)]()
+		for _, text := range []string{name, "Patients/" + name, "DCIM/Camera/" + name} {
+			if ids := FindIdentifiers(text); len(ids) != 0 {
+				t.Errorf("FindIdentifiers(%q) = %+v", text, ids)
+			}
+		}
+	}
+}
+
+// TestIdentifierGeneratedPositives: random valid numbers (the 999 test
+// range and the 4xx/6xx ranges) in the ways people write them are all found.
+func TestIdentifierGeneratedPositives(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	templates := []string{
+		"NHS %s", "%s.jpg", "%s (2).jpg", "Patients/%s/IMG_0001.JPG", "pt %s", "Patient: J Smith, DOB 01/02/1960, NHS no: %s",
+		"%[2]s wound.jpg", "NHS No %[3]s", "hosp %s", "%[2]s",
+	}
+	found := 0
+	for i := 0; i < 3000; i++ {
+		nine := fmt.Sprintf("%03d%06d", []int{999, 400 + r.IntN(100), 600 + r.IntN(200)}[i%3], r.IntN(1_000_000))
+		full, ok := nhsCheck(nine)
+		if !ok || strings.Count(full, full[:1]) == 10 {
+			continue
+		}
+		spaced := full[:3] + " " + full[3:6] + " " + full[6:]
+		dashed := full[:3] + "-" + full[3:6] + "-" + full[6:]
+		tpl := templates[i%len(templates)]
+		text := fmt.Sprintf(tpl, full, spaced, dashed)
+		text = text[:strings.Index(text+"%!", "%!")] // drop fmt's EXTRA notes
+		ids := FindIdentifiers(text)
+		if len(ids) != 1 || ids[0].Kind != IdentifierNHS || ids[0].Masked != full[:3]+" *** **"+full[8:] {
+			t.Errorf("FindIdentifiers(%q) = %+v", text, ids)
+		}
+		found++
+	}
+	if found < 2500 {
+		t.Errorf("only %d numbers generated", found)
 	}
 }
 

@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"bufio"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -172,6 +174,40 @@ func TestKeywordBuiltinsConsistent(t *testing.T) {
 	if IsBuiltinKeyword("holiday") || IsBuiltinKeyword("") {
 		t.Error("IsBuiltinKeyword too loose")
 	}
+}
+
+// TestKeywordDictionary runs every word of a system dictionary (Debian
+// wbritish / wamerican) through the matcher, as a folder name and as a file
+// name: only clinical words may match. Skips when no dictionary is installed.
+func TestKeywordDictionary(t *testing.T) {
+	var f *os.File
+	for _, name := range []string{"/usr/share/dict/british-english", "/usr/share/dict/american-english", "/usr/share/dict/words"} {
+		if g, err := os.Open(name); err == nil {
+			f = g
+			break
+		}
+	}
+	if f == nil {
+		t.Skip("no dictionary (apt-get install wbritish)")
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	words, hits := 0, 0
+	for sc.Scan() {
+		w := sc.Text()
+		words++
+		for _, in := range []string{w + " photos/IMG_1.jpg", "Holiday/" + w + ".jpg"} {
+			if got := ClinicalKeywords(in, nil, nil); got != nil {
+				hits++
+				base := strings.TrimSuffix(strings.ToLower(w), "'s")
+				if !IsBuiltinKeyword(base) && base != "fmri" {
+					t.Errorf("dictionary word %q matched %q", w, got)
+				}
+				break
+			}
+		}
+	}
+	t.Logf("%d of %d dictionary words match", hits, words)
 }
 
 func TestKeywordLongPath(t *testing.T) {
