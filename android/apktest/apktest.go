@@ -121,8 +121,12 @@ func sortedKeys[V any](m map[string]V) []string {
 // Table returns the resources.arsc Build writes for o.
 func Table(o Options) []byte {
 	values := map[string]string{}
-	if o.Label != "" && len(o.LabelLocales) > 0 {
+	if o.Label != "" {
+		// also present when the manifest holds a literal label, so the
+		// table has a default configuration, as aapt-built ones do
 		values[""] = o.Label
+	}
+	if o.Label != "" && len(o.LabelLocales) > 0 {
 		for l, v := range o.LabelLocales {
 			values[l] = v
 		}
