@@ -198,7 +198,6 @@ func TestAaptBuiltAPK(t *testing.T) {
 	}
 }
 
-
 // TestAndroguardOracle compares package, versions, permissions (uses-permission
 // and uses-permission-sdk-23 from androguard's own AXML parser) and label with
 // androguard on the example APKs Debian ships with it, plus apktest output.
