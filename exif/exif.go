@@ -26,7 +26,7 @@ type GPS struct {
 
 // Thumbnail locates an embedded preview image inside the file.
 type Thumbnail struct {
-	Format        string // "jpeg" or "hevc"
+	Format        string // "jpeg" (EXIF IFD1 or HEIF jpeg item), "hevc" (HEIC hvc1 item: length-prefixed NAL units, decode with HEVCConfig) or "av1"
 	Offset        int64  // absolute offset in the file
 	Length        int64
 	Width, Height int    // 0 when unknown

@@ -86,13 +86,18 @@ func (t *tiffReader) fill(m *Metadata) {
 	if m.Thumbnail == nil && t.ifd1 != nil {
 		off, ok1 := t.uint(t.ifd1, tagThumbOffset)
 		n, ok2 := t.uint(t.ifd1, tagThumbLength)
-		if ok1 && ok2 && n > 0 && off < uint64(t.size) && n <= uint64(t.size)-off {
-			th := &Thumbnail{Format: "jpeg", Offset: t.base + int64(off), Length: int64(n)}
-			sec := io.NewSectionReader(t.r, th.Offset, th.Length)
-			if w, h, ok := jpegSize(sec, th.Length); ok {
-				th.Width, th.Height = w, h
+		var soi [2]byte
+		if ok1 && ok2 && n > 2 && off < uint64(t.size) && n <= uint64(t.size)-off {
+			if _, err := t.r.ReadAt(soi[:], t.base+int64(off)); err != nil || soi != [2]byte{0xFF, 0xD8} {
+				t.note("thumbnail at %d does not start with a JPEG SOI", off)
+			} else {
+				th := &Thumbnail{Format: "jpeg", Offset: t.base + int64(off), Length: int64(n)}
+				sec := io.NewSectionReader(t.r, th.Offset, th.Length)
+				if w, h, ok := jpegSize(sec, th.Length); ok {
+					th.Width, th.Height = w, h
+				}
+				m.Thumbnail = th
 			}
-			m.Thumbnail = th
 		} else if ok1 || ok2 {
 			t.note("thumbnail offset %d length %d outside payload of %d bytes", off, n, t.size)
 		}
