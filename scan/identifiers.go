@@ -172,9 +172,15 @@ func findIDKeywords(text string) []idKeyword {
 }
 
 // nearKeyword returns the first keyword (among want, or any when want is
-// empty) within keywordWindow bytes of s.
+// empty) within keywordWindow bytes of s. kws is in text order.
 func nearKeyword(kws []idKeyword, s span, want string) (string, bool) {
-	for _, k := range kws {
+	// Keywords are short, so none ending before s.start-keywordWindow can
+	// be near; skip them with a binary search on start offsets.
+	lo := sort.Search(len(kws), func(i int) bool { return kws[i].end >= s.start-keywordWindow })
+	for _, k := range kws[lo:] {
+		if k.start > s.end+keywordWindow {
+			break
+		}
 		if want != "" && k.word != want {
 			continue
 		}

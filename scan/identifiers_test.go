@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 )
 
 // nhsCheck appends the modulus 11 check digit to 9 digits; ok is false when
@@ -334,4 +335,16 @@ func FuzzFindIdentifiers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Worst cases stay fast: many keywords and many near-miss numbers.
+func TestIdentifierAdversarialSpeed(t *testing.T) {
+	for _, unit := range []string{"pt 9434765918 ", "CHI 0101801239 ", "pt ", "9434765919 ", "MRN ", "hospital no 12 "} {
+		text := strings.Repeat(unit, maxIdentifierText/len(unit)+1)
+		start := time.Now()
+		FindIdentifiers(text)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%q x %d took %v", unit, len(text)/len(unit), d)
+		}
+	}
 }
