@@ -262,10 +262,15 @@ const ReasonScreenPhoto = "screen-photo"
 func identifierReasons(it *item, p *Policy) []Reason {
 	type field struct{ where, text string }
 	f := it.file
-	dir, base := path.Split(f.Path)
-	fields := []field{{"file name", base}}
-	if dir != "" {
-		fields = append(fields, field{"folder name", strings.TrimSuffix(dir, "/")})
+	var fields []field
+	if f.UserMedia {
+		// Names count only where people keep photos: app caches and system
+		// files inside a backup are named by programs, not by people.
+		dir, base := path.Split(f.Path)
+		fields = append(fields, field{"file name", base})
+		if dir != "" {
+			fields = append(fields, field{"folder name", strings.TrimSuffix(dir, "/")})
+		}
 	}
 	for _, l := range f.Labels {
 		fields = append(fields, field{"album name", l})
@@ -316,7 +321,10 @@ func identifierLabel(kind string) string {
 // keywordReason looks for clinical words in the folders, the file name and
 // album names.
 func (e *engine) keywordReason(it *item) (Reason, bool) {
-	texts := []string{it.file.Path}
+	var texts []string
+	if it.file.UserMedia {
+		texts = append(texts, it.file.Path)
+	}
 	texts = append(texts, it.file.Labels...)
 	if it.dicom != nil && it.dicom.Description != "" {
 		texts = append(texts, it.dicom.Description)
