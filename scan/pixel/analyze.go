@@ -77,7 +77,9 @@ func Analyze(img image.Image, cues Cues) Result {
 	}
 	f := measure(p)
 	var inner *features
-	if ix, iy := p.w/10, p.h/10; p.w-2*ix >= 16 && p.h-2*iy >= 16 {
+	// Inner view (a photo of a monitor or film): only worth it when much of
+	// the frame is grey already; every radiograph rule needs grey >= 85%.
+	if ix, iy := p.w/10, p.h/10; f.grey >= 0.5 && p.w-2*ix >= 16 && p.h-2*iy >= 16 {
 		fi := measure(p.crop(ix, iy, p.w-ix, p.h-iy))
 		inner = &fi
 	}
@@ -142,11 +144,21 @@ func measure(p *planes) features {
 	f.darkT = min(max(p2+22, 20), 60)
 	dT := uint8(f.darkT)
 
+	// Per band: is this Cb (Cr) within ±7 of the band's reference?
+	var okCb, okCr [4][256]bool
+	for k := range okCb {
+		for v := max(medCb[k]-7, 0); v <= min(medCb[k]+7, 255); v++ {
+			okCb[k][v] = true
+		}
+		for v := max(medCr[k]-7, 0); v <= min(medCr[k]+7, 255); v++ {
+			okCr[k][v] = true
+		}
+	}
 	var grey, dark, bright, mid, body int
 	for i := 0; i < n; i++ {
 		y := p.y[i]
 		band := y >> 6
-		if abs(int(p.cb[i])-medCb[band]) < 8 && abs(int(p.cr[i])-medCr[band]) < 8 {
+		if okCb[band][p.cb[i]] && okCr[band][p.cr[i]] {
 			grey++
 		}
 		if y < dT {
@@ -171,46 +183,57 @@ func measure(p *planes) features {
 	_, f.otsu = otsu(&hist, n)
 
 	// Three rings: outer 5%, and 5%-thick rings inset by 7% and 14%.
-	var ringN, ringDark [3]int
-	var ring0Y float64
 	rx, ry := max(p.w/20, 1), max(p.h/20, 1)
-	ringOf := func(x, y int) int {
-		for k := 0; k < 3; k++ {
-			ix, iy := k*p.w*7/100, k*p.h*7/100
-			if x < ix || x >= p.w-ix || y < iy || y >= p.h-iy {
-				return -1
+	ringT := dT + 10
+	var ring0Y float64
+	var ring0N int
+	for k := 0; k < 3; k++ {
+		ix, iy := k*p.w*7/100, k*p.h*7/100
+		x0, x1, y0, y1 := ix, p.w-ix, iy, p.h-iy
+		if x1-x0 <= 2*rx || y1-y0 <= 2*ry {
+			break
+		}
+		var rn, rd int
+		for y := y0; y < y1; y++ {
+			row := p.y[y*p.w : (y+1)*p.w]
+			count := func(xa, xb int) {
+				for _, v := range row[xa:xb] {
+					rn++
+					if v < ringT {
+						rd++
+					}
+					if k == 0 {
+						ring0Y += float64(v)
+					}
+				}
 			}
-			if x < ix+rx || x >= p.w-ix-rx || y < iy+ry || y >= p.h-iy-ry {
-				return k
+			if y < y0+ry || y >= y1-ry {
+				count(x0, x1)
+			} else {
+				count(x0, x0+rx)
+				count(x1-rx, x1)
 			}
 		}
-		return -1
+		if k == 0 {
+			ring0N = rn
+		}
+		f.darkBorder = math.Max(f.darkBorder, float64(rd)/float64(rn))
 	}
 	cx0, cx1 := p.w/5, p.w-p.w/5
 	cy0, cy1 := p.h/5, p.h-p.h/5
 	var centreN, periN, skin, edges, flat, light, asym int
 	var centreY, periY, centreSat float64
-	ringT := dT + 10
 	for y := 0; y < p.h; y++ {
 		row := y * p.w
 		inCentreY := y >= cy0 && y < cy1
 		for x := 0; x < p.w; x++ {
 			i := row + x
 			yy := int(p.y[i])
-			if k := ringOf(x, y); k >= 0 {
-				ringN[k]++
-				if p.y[i] < ringT {
-					ringDark[k]++
-				}
-				if k == 0 {
-					ring0Y += float64(yy)
-				}
-			}
 			if inCentreY && x >= cx0 && x < cx1 {
 				centreN++
 				centreY += float64(yy)
 				cb, cr := int(p.cb[i]), int(p.cr[i])
-				centreSat += math.Hypot(float64(cb-128), float64(cr-128))
+				centreSat += math.Sqrt(float64((cb-128)*(cb-128) + (cr-128)*(cr-128)))
 				if isSkin(p.y[i], p.cb[i], p.cr[i]) {
 					skin++
 				}
@@ -235,17 +258,12 @@ func measure(p *planes) features {
 			}
 		}
 	}
-	for k := range ringN {
-		if ringN[k] > 0 {
-			f.darkBorder = math.Max(f.darkBorder, float64(ringDark[k])/float64(ringN[k]))
-		}
-	}
 	f.edges = float64(edges) / float64((p.w-1)*(p.h-1))
 	if light > 0 {
 		f.flat = float64(flat) / float64(light)
 	}
 	f.asym = float64(asym) / float64(p.h*(p.w/2)) / 255
-	f.centreLift = (centreY/float64(centreN) - ring0Y/float64(ringN[0])) / 255
+	f.centreLift = (centreY/float64(centreN) - ring0Y/float64(ring0N)) / 255
 	f.skinCentre = float64(skin) / float64(centreN)
 	f.centreY = centreY / float64(centreN)
 	f.centreSat = centreSat / float64(centreN) / 128

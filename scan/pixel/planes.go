@@ -114,6 +114,28 @@ func fromYCbCr(p *planes, m *image.YCbCr, xs, ys []int) {
 		cx, cy = 4, 2
 	}
 	x0c, y0c := b.Min.X/cx, b.Min.Y/cy
+	if dw == b.Dx() && dh == b.Dy() { // no scaling: copy rows, look chroma up
+		for y := 0; y < dh; y++ {
+			copy(p.y[y*dw:(y+1)*dw], m.Y[y*m.YStride:y*m.YStride+dw])
+			coff := ((b.Min.Y+y)/cy - y0c) * m.CStride
+			cbRow, crRow := p.cb[y*dw:(y+1)*dw], p.cr[y*dw:(y+1)*dw]
+			if cx == 1 {
+				copy(cbRow, m.Cb[coff:coff+dw])
+				copy(crRow, m.Cr[coff:coff+dw])
+				continue
+			}
+			sh := 1 // cx is 2 or 4: shift instead of divide
+			if cx == 4 {
+				sh = 2
+			}
+			cbSrc, crSrc := m.Cb[coff:], m.Cr[coff:]
+			for x := range cbRow {
+				ci := (b.Min.X+x)>>sh - x0c
+				cbRow[x], crRow[x] = cbSrc[ci], crSrc[ci]
+			}
+		}
+		return
+	}
 	for oy := 0; oy < dh; oy++ {
 		for ox := 0; ox < dw; ox++ {
 			var sy, scb, scr, cnt uint32
