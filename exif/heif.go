@@ -247,7 +247,7 @@ walk:
 	if w, hh, ok := h.ispe(h.primary); ok {
 		m.Width, m.Height = w, hh
 	}
-	h.thumbnail(m)
+	h.thumbnail(m, size)
 	return m, h.exif(m, r, size)
 }
 
@@ -466,7 +466,7 @@ func (h *heifMeta) parseIref(p []byte) {
 }
 
 // thumbnail records the first single-extent thumbnail item of the primary.
-func (h *heifMeta) thumbnail(m *Metadata) {
+func (h *heifMeta) thumbnail(m *Metadata, size int64) {
 	for _, id := range h.thmb[h.primary] {
 		it := h.items[id]
 		if it == nil || it.method != 0 || len(it.extents) != 1 || it.extents[0].length == 0 {
@@ -486,8 +486,8 @@ func (h *heifMeta) thumbnail(m *Metadata) {
 			continue
 		}
 		e := it.extents[0]
-		if e.off > 1<<62 || e.length > 1<<62 {
-			continue
+		if e.off > uint64(size) || e.length > uint64(size)-e.off {
+			continue // beyond the end of the file
 		}
 		th.Offset, th.Length = int64(e.off), int64(e.length)
 		th.Width, th.Height, _ = h.ispe(id)

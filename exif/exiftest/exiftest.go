@@ -17,7 +17,6 @@ import (
 	"image/png"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -577,21 +576,4 @@ func thumbIf(ok bool, b []byte) []byte {
 		return b
 	}
 	return nil
-}
-
-// ParseOffset is a helper for tests: it turns "+01:00" into seconds east.
-func ParseOffset(s string) (int, error) {
-	if len(s) != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' {
-		return 0, fmt.Errorf("exiftest: bad offset %q", s)
-	}
-	h, err1 := strconv.Atoi(s[1:3])
-	m, err2 := strconv.Atoi(s[4:6])
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("exiftest: bad offset %q", s)
-	}
-	sec := (h*60 + m) * 60
-	if s[0] == '-' {
-		sec = -sec
-	}
-	return sec, nil
 }
