@@ -73,8 +73,9 @@ type Workplace struct {
 //
 // Start and End are "HH:MM" (24 h clock; End may be "24:00"). When End is
 // before Start the shift runs overnight and its early-morning part belongs to
-// the day the shift started. Days lists "mon".."sun" (full names and ranges
-// like "mon-fri" work too); empty means every day. Timezone is an optional
+// the day the shift started. Days lists "mon".."sun" (full names, ranges
+// like "mon-fri" or "fri..mon", "weekdays" and "weekend" work too); empty
+// means every day. Timezone is an optional
 // IANA zone name (e.g. "Europe/London") used for photo times that carry a UTC
 // offset; times without one are taken as local wall-clock time.
 type ShiftHours struct {
@@ -510,7 +511,13 @@ func (s *ShiftHours) parse() (*shiftSpec, error) {
 		errs = append(errs, errors.New("start and end are the same time"))
 	}
 	for i, d := range s.Days {
-		from, to, isRange := strings.Cut(d, "-")
+		switch strings.ToLower(strings.TrimSpace(d)) {
+		case "weekdays":
+			d = "mon-fri"
+		case "weekend", "weekends":
+			d = "sat-sun"
+		}
+		from, to, isRange := strings.Cut(strings.Replace(d, "..", "-", 1), "-")
 		if !isRange {
 			to = from
 		}

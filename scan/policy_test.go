@@ -290,6 +290,8 @@ func TestPolicyInShift(t *testing.T) {
 	day := mustParse(`shift_hours: {start: "08:00", end: "18:30", days: [mon-fri]}`)
 	night := mustParse(`shift_hours: {start: "20:00", end: "08:00", days: [fri, sat]}`)
 	always := mustParse(`shift_hours: {start: "00:00", end: "24:00"}`)
+	weekend := mustParse(`shift_hours: {start: "09:00", end: "17:00", days: [weekend]}`)
+	dots := mustParse(`shift_hours: {start: "09:00", end: "17:00", days: ["sat..mon", Weekdays]}`)
 	// 2026-11-23 is a Monday.
 	at := func(d, h, m int) time.Time { return time.Date(2026, 11, 23+d, h, m, 0, 0, time.UTC) }
 	tests := []struct {
@@ -310,6 +312,10 @@ func TestPolicyInShift(t *testing.T) {
 		{"friday 03:00 belongs to thursday", night, at(4, 3, 0), false},
 		{"midday in a night policy", night, at(5, 12, 0), false},
 		{"24h", always, at(2, 23, 59), true},
+		{"weekend saturday", weekend, at(5, 10, 0), true},
+		{"weekend monday", weekend, at(0, 10, 0), false},
+		{"sat..mon sunday", dots, at(6, 10, 0), true},
+		{"weekdays wednesday", dots, at(2, 10, 0), true},
 		{"zero time", day, time.Time{}, false},
 		{"no shift hours", DefaultPolicy(), at(0, 10, 0), false},
 	}
