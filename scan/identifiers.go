@@ -286,19 +286,41 @@ func readDigitGroups(text string, i int, d *[10]byte) (n, end int, layout string
 }
 
 // badNeighbours rejects numbers that are part of something longer: a decimal
-// fraction (3.9434765919) and, for numbers written in groups, a longer chain
-// of digit groups (phone and account numbers: "0 943 476 5919",
-// "943 476 5919 12").
+// fraction (3.9434765919) and, for numbers written in groups, a phone-style
+// chain: a 1-3 digit group before ("0 943 476 5919", "+44 943 476 5919") or
+// a 1-4 digit group after ("943 476 5919 12") that is not the start of a
+// date or time ("943 476 5919 12/03/2023" is fine).
 func badNeighbours(text string, start, end int, grouped bool) bool {
-	seps := ".,"
-	if grouped {
-		seps = ".,-/ "
-	}
-	if start >= 2 && strings.IndexByte(seps, text[start-1]) >= 0 && isDigit(text[start-2]) {
+	if start >= 2 && (text[start-1] == '.' || text[start-1] == ',') && isDigit(text[start-2]) {
 		return true
 	}
-	if end+1 < len(text) && strings.IndexByte(seps, text[end]) >= 0 && isDigit(text[end+1]) {
+	if end+1 < len(text) && (text[end] == '.' || text[end] == ',') && isDigit(text[end+1]) {
 		return true
+	}
+	if !grouped {
+		return false
+	}
+	if start >= 2 && (text[start-1] == ' ' || text[start-1] == '-') {
+		k := 0
+		for j := start - 2; j >= 0 && isDigit(text[j]) && k < 5; j-- {
+			k++
+		}
+		if k >= 1 && k <= 3 {
+			return true
+		}
+	}
+	if end+1 < len(text) && (text[end] == ' ' || text[end] == '-') {
+		k := 0
+		for j := end + 1; j < len(text) && isDigit(text[j]) && k < 5; j++ {
+			k++
+		}
+		next := byte(' ')
+		if end+1+k < len(text) {
+			next = text[end+1+k]
+		}
+		if k >= 1 && k <= 4 && next != '/' && next != '.' && next != ':' {
+			return true
+		}
 	}
 	return false
 }

@@ -103,6 +103,9 @@ func TestIdentifierFindPositives(t *testing.T) {
 		{"hosp no in file name", "hosp_no_K123456.jpg", IdentifierHospital, "*****56", `"hosp no"`, 8},
 		{"hospital number word", "hospital number: 12345678 left leg", IdentifierHospital, "******78", "hospital number", 17},
 		{"mrn then no", "MRN no 765432", IdentifierMRN, "****32", "MRN", 7},
+		{"year before grouped", "DOB 1960 943 476 5919", IdentifierNHS, "943 *** **19", "formatted 3-3-4", 9},
+		{"date after grouped", "NHS 943 476 5919 12/03/2023", IdentifierNHS, "943 *** **19", "formatted 3-3-4", 4},
+		{"time after grouped", "943-476-5919 10:30 wound", IdentifierNHS, "943 *** **19", "formatted 3-3-4", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +159,8 @@ func TestIdentifierFindNegatives(t *testing.T) {
 	texts := []string{
 		"Order 9434765919 shipped",
 		"tel 943 476 5919", "Phone: 943-476-5919", "+1 943-476-5919", "+943 476 5919", "call 943 476 5919 pt",
-		"0 943 476 5919", "943 476 5919 12", "943 476-5919", "943  476 5919",
+		"0 943 476 5919", "943 476 5919 12", "943 476-5919", "943  476 5919", "1 943-476-5919", "+44 943 476 5919",
+		"943 476 5919 2023", "943-476-5919-12",
 		"pt 3.9434765919", "pt 9434765919.5", "pt 1,9434765919", "pt 94347659190", "pt 19434765919",
 		"NHS 9876544321", "NHS 987 654 4321", "NHS 0000000000", "NHS 4444444444",
 		"patient photo 1690123451", "pt 2345678901",
