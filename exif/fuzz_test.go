@@ -35,7 +35,31 @@ func fuzzSeeds(f *testing.F, tiffOnly bool) {
 			f.Add(b)
 		}
 	}
+	// Small hand-made structures: IFD cycles, sub-IFD pointers, DNG SubIFDs.
+	cycle := ifdLE(append([]byte{}, tiffLE...), 26, ent{0x010F, 2, 4, htc()})
+	cycle = ifdLE(cycle, 8, ent{0x0201, 4, 1, 8}, ent{0x0202, 4, 1, 10})
+	ptrs := ifdLE(append([]byte{}, tiffLE...), 0, ent{0x8769, 4, 1, 8}, ent{0x8825, 4, 1, 26}, ent{0x014A, 4, 1, 8})
+	dng := ifdLE(append([]byte{}, tiffLE...), 0, ent{0x00FE, 4, 1, 1}, ent{0x014A, 4, 1, 38}, ent{0xC612, 1, 4, 0x401})
+	dng = ifdLE(dng, 0, ent{0x00FE, 4, 1, 0}, ent{0x0100, 4, 1, 6000}, ent{0x0101, 4, 1, 4000})
+	for _, b := range [][]byte{cycle, ptrs, dng} {
+		f.Add(b)
+		if !tiffOnly {
+			f.Add(jpegWithTIFF(b))
+		}
+	}
+	if tiffOnly {
+		return
+	}
 	f.Add([]byte("RIFF\x1a\x00\x00\x00WEBPEXIF\x0e\x00\x00\x00II*\x00\x08\x00\x00\x00\x00\x00\x00\x00"))
+	f.Add(riff(riffChunk("VP8X", []byte{8, 0, 0, 0, 1, 0, 0, 1, 0, 0}), riffChunk("EXIF", cycle)))
+	h, err := exiftest.HEIC(exiftest.Options{Make: "A", Thumbnail: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(h)
+	avif := bytes.Clone(h)
+	copy(avif[8:], "avif")
+	f.Add(avif)
 }
 
 // checkMeta asserts invariants that hold for any input.
