@@ -52,7 +52,8 @@ const maxDataClasses = 1000
 // Library/Accounts/Accounts3.sqlite, see AccountsDB) to fn with their enabled
 // data classes. ZACCOUNT is required; the Core Data join table
 // Z_<n>ENABLEDDATACLASSES is found by name, as its numbers drift.
-func ReadAccounts(ctx context.Context, db *sql.DB, fn func(Account) error) error {
+func ReadAccounts(ctx context.Context, db *sql.DB, fn func(Account) error) (err error) {
+	defer recoverTo(&err, "accounts")
 	s, err := loadSchema(ctx, db)
 	if err != nil {
 		return fmt.Errorf("accounts: %w", err)

@@ -1,12 +1,7 @@
 package artifacts_test
 
 import (
-	"context"
-	"database/sql"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/devicescan/devicescan/ios/artifacts"
 	"github.com/devicescan/devicescan/ios/artifacts/artifactstest"
@@ -55,28 +50,11 @@ func FuzzParseCloudBackup(f *testing.F) {
 }
 
 // FuzzReadDatabases runs every database reader over arbitrary file bytes
-// (seeded with the builders' databases).
+// seeded with the builders' databases. Coverage-guided runs are very slow
+// (the instrumented SQLite driver is huge); TestCorruptDatabases does the
+// bulk of the hostile-database testing.
 func FuzzReadDatabases(f *testing.F) {
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	seeds := []func() ([]byte, error){
-		func() ([]byte, error) {
-			return artifactstest.PhotosDB(16, []artifacts.PhotoAsset{{Path: "Media/DCIM/100APPLE/IMG_1.JPG", Created: now, CloudAssetGUID: "g"}})
-		},
-		func() ([]byte, error) {
-			return artifactstest.SMSDB([]artifacts.Attachment{{Path: "Library/SMS/Attachments/a.jpg", Domain: artifacts.DomainMedia, Handle: "+44", Date: now}})
-		},
-		func() ([]byte, error) {
-			return artifactstest.ChatStorageDB([]artifacts.WhatsAppMedia{{Path: "Message/Media/a.jpg", Date: now}})
-		},
-		func() ([]byte, error) {
-			return artifactstest.TCCDB(false, []artifacts.Grant{{Service: "kTCCServiceCamera", Client: "a", Allowed: true}})
-		},
-	}
-	for _, s := range seeds {
-		b, err := s()
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range seedDatabases(f) {
 		f.Add(b)
 	}
 	dir := f.TempDir()
@@ -84,22 +62,6 @@ func FuzzReadDatabases(f *testing.F) {
 		if len(data) > 1<<20 {
 			return
 		}
-		p := filepath.Join(dir, "fuzz.db")
-		os.Remove(p)
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		db, err := sql.Open("sqlite", "file:"+p+"?mode=ro")
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		artifacts.ReadPhotos(ctx, db, func(artifacts.PhotoAsset) error { return nil })
-		artifacts.CloudPhotosEnabled(ctx, db)
-		artifacts.ReadSMSAttachments(ctx, db, func(artifacts.Attachment) error { return nil })
-		artifacts.ReadWhatsAppMedia(ctx, db, func(artifacts.WhatsAppMedia) error { return nil })
-		artifacts.ReadTCC(ctx, db, func(artifacts.Grant) error { return nil })
+		runAllReaders(t, dir, data)
 	})
 }

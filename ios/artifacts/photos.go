@@ -54,7 +54,8 @@ var importedByBundle = map[int64]string{
 
 // ReadPhotos streams every asset of a Photos.sqlite database to fn, in Z_PK
 // order. It supports ZASSET (iOS 14+) and ZGENERICASSET (iOS 11-13).
-func ReadPhotos(ctx context.Context, db *sql.DB, fn func(PhotoAsset) error) error {
+func ReadPhotos(ctx context.Context, db *sql.DB, fn func(PhotoAsset) error) (err error) {
+	defer recoverTo(&err, "photos")
 	s, err := loadSchema(ctx, db)
 	if err != nil {
 		return fmt.Errorf("photos: %w", err)
@@ -188,6 +189,7 @@ func photoPath(dir, file string) string {
 // exist, assets exist and none is in iCloud; nil when the database cannot
 // tell. evidence says why, for a person.
 func CloudPhotosEnabled(ctx context.Context, db *sql.DB) (enabled *bool, evidence string, err error) {
+	defer recoverTo(&err, "photos")
 	s, err := loadSchema(ctx, db)
 	if err != nil {
 		return nil, "", fmt.Errorf("photos: %w", err)

@@ -39,7 +39,8 @@ type Attachment struct {
 // per attachment row (the first message/chat it is joined to). Only the
 // attachment table is required; message_attachment_join, message, handle,
 // chat_message_join and chat are used when present.
-func ReadSMSAttachments(ctx context.Context, db *sql.DB, fn func(Attachment) error) error {
+func ReadSMSAttachments(ctx context.Context, db *sql.DB, fn func(Attachment) error) (err error) {
+	defer recoverTo(&err, "sms")
 	s, err := loadSchema(ctx, db)
 	if err != nil {
 		return fmt.Errorf("sms: %w", err)

@@ -283,3 +283,10 @@ func unixTime(sec float64) time.Time {
 	whole, frac := math.Modf(sec)
 	return time.Unix(int64(whole), int64(frac*1e9)).UTC()
 }
+
+// recoverTo turns a panic in the SQLite driver or a parser into an error.
+func recoverTo(err *error, what string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s: panic while reading: %v", what, r)
+	}
+}

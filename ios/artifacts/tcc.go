@@ -70,7 +70,8 @@ func TCCPermission(service string) string {
 // ReadTCC streams the rows of TCC.db's access table to fn. It reads
 // auth_value (iOS 14+: 0 denied, 1 unknown, 2 allowed, 3 limited) or, on
 // older schemas, allowed (0/1).
-func ReadTCC(ctx context.Context, db *sql.DB, fn func(Grant) error) error {
+func ReadTCC(ctx context.Context, db *sql.DB, fn func(Grant) error) (err error) {
+	defer recoverTo(&err, "tcc")
 	s, err := loadSchema(ctx, db)
 	if err != nil {
 		return fmt.Errorf("tcc: %w", err)

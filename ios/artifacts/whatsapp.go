@@ -38,7 +38,8 @@ type WhatsAppMedia struct {
 // ReadWhatsAppMedia streams the media items that have a local path to fn,
 // in ZWAMEDIAITEM.Z_PK order. ZWAMEDIAITEM is required; ZWAMESSAGE,
 // ZWACHATSESSION and ZWAGROUPMEMBER are joined when present.
-func ReadWhatsAppMedia(ctx context.Context, db *sql.DB, fn func(WhatsAppMedia) error) error {
+func ReadWhatsAppMedia(ctx context.Context, db *sql.DB, fn func(WhatsAppMedia) error) (err error) {
+	defer recoverTo(&err, "whatsapp")
 	s, err := loadSchema(ctx, db)
 	if err != nil {
 		return fmt.Errorf("whatsapp: %w", err)

@@ -228,7 +228,7 @@ func parseInfo(data []byte) (*App, error) {
 		for _, k := range keys {
 			if s, ok := root[k].(string); ok && s != "" {
 				if len(s) > artifacts.MaxString {
-					s = s[:artifacts.MaxString]
+					s = strings.ToValidUTF8(s[:artifacts.MaxString], "")
 				}
 				return s
 			}
