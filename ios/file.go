@@ -103,7 +103,7 @@ func (f *File) decodeMBFile(blob []byte) error {
 	switch x := m["ExtendedAttributes"].(type) {
 	case []byte:
 		if len(x) > 0 {
-			d, err := decodePlistDict(x)
+			d, err := decodePlistDictLimit(x, maxArchiveNodes)
 			if err != nil {
 				return fmt.Errorf("extended attributes: %w", err)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,5 +147,41 @@ func TestDeepPlists(t *testing.T) {
 	shallow, _ := plist.Marshal(map[string]any{"a": []any{1, "x", map[string]any{"b": time.Now()}}}, plist.BinaryFormat)
 	if err := decodePlist(shallow, &v); err != nil {
 		t.Errorf("shallow bplist: %v", err)
+	}
+}
+
+// TestSharedPlistBomb: shared objects that would expand exponentially are refused.
+func TestSharedPlistBomb(t *testing.T) {
+	// Hand-built bplist: object 0 = "x", object i = [i-1, i-1] for i = 1..40.
+	const n = 41
+	var body bytes.Buffer
+	body.WriteString("bplist00")
+	offsets := make([]int, n)
+	offsets[0] = body.Len()
+	body.Write([]byte{0x51, 'x'})
+	for i := 1; i < n; i++ {
+		offsets[i] = body.Len()
+		body.Write([]byte{0xA2, byte(i - 1), byte(i - 1)})
+	}
+	table := body.Len()
+	for _, o := range offsets {
+		body.Write([]byte{byte(o >> 8), byte(o)})
+	}
+	trailer := make([]byte, 32)
+	trailer[6], trailer[7] = 2, 1
+	trailer[15] = n
+	trailer[23] = n - 1
+	trailer[30], trailer[31] = byte(table>>8), byte(table)
+	body.Write(trailer)
+	var v any
+	done := make(chan error, 1)
+	go func() { done <- decodePlist(body.Bytes(), &v) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "too many values") {
+			t.Fatalf("exponential plist: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("decoding hangs")
 	}
 }

@@ -31,7 +31,7 @@ func decodeKeyedArchive(data []byte) (any, error) {
 	if len(data) > maxMBFileSize {
 		return nil, fmt.Errorf("archive of %d bytes: %w", len(data), ErrTooLarge)
 	}
-	top, err := decodePlistDict(data)
+	top, err := decodePlistDictLimit(data, maxArchiveNodes)
 	if err != nil {
 		return nil, err
 	}

@@ -30,14 +30,19 @@ func sniffPlist(data []byte) bool {
 
 // decodePlist decodes a binary or XML plist into v, turning every panic of
 // the third-party parser into an error and refusing other plist formats.
-func decodePlist(data []byte, v any) (err error) {
+func decodePlist(data []byte, v any) error {
+	return decodePlistLimit(data, v, maxPlistNodes)
+}
+
+// decodePlistLimit is decodePlist with a cap on the number of decoded values.
+func decodePlistLimit(data []byte, v any, maxNodes uint64) (err error) {
 	if len(data) > maxPlistSize {
 		return fmt.Errorf("property list of %d bytes: %w", len(data), ErrTooLarge)
 	}
 	if !sniffPlist(data) {
 		return errNotPlist
 	}
-	if err := checkPlistDepth(data); err != nil {
+	if err := checkPlistDepth(data, maxNodes); err != nil {
 		return err
 	}
 	defer func() {
@@ -57,8 +62,12 @@ func decodePlist(data []byte, v any) (err error) {
 
 // decodePlistDict decodes a plist whose root must be a dictionary.
 func decodePlistDict(data []byte) (map[string]any, error) {
+	return decodePlistDictLimit(data, maxPlistNodes)
+}
+
+func decodePlistDictLimit(data []byte, maxNodes uint64) (map[string]any, error) {
 	var v any
-	if err := decodePlist(data, &v); err != nil {
+	if err := decodePlistLimit(data, &v, maxNodes); err != nil {
 		return nil, err
 	}
 	m, ok := v.(map[string]any)

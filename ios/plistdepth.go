@@ -13,11 +13,16 @@ import (
 // goroutine stack, which no recover can catch.
 const maxPlistDepth = 128
 
+// maxPlistNodes bounds the number of values a binary plist expands to:
+// objects may be shared, and decoding into Go values copies each use, so a
+// few hundred bytes of nested pairs would otherwise expand exponentially.
+const maxPlistNodes = 2 << 20
+
 var errPlistTooDeep = errors.New("property list nested too deeply")
 
-func checkPlistDepth(data []byte) error {
+func checkPlistDepth(data []byte, maxNodes uint64) error {
 	if bytes.HasPrefix(data, []byte("bplist")) {
-		return checkBplistDepth(data)
+		return checkBplistDepth(data, maxNodes)
 	}
 	return checkXMLDepth(data)
 }
@@ -49,7 +54,7 @@ func checkXMLDepth(data []byte) error {
 // checkBplistDepth walks the object graph of a binary plist without recursion
 // and fails on cycles, malformed containers or excessive depth. A malformed
 // trailer is left to the real parser, which checks it before recursing.
-func checkBplistDepth(data []byte) error {
+func checkBplistDepth(data []byte, maxNodes uint64) error {
 	if len(data) < 40 {
 		return nil
 	}
@@ -113,10 +118,13 @@ func checkBplistDepth(data []byte) error {
 	)
 	state := make([]uint8, n)
 	height := make([]uint16, n)
+	nodes := make([]uint32, n) // expanded size of each finished object
 	type frame struct {
 		obj, start, count, i uint64
 		h                    uint16
+		size                 uint64
 	}
+	tooBig := errors.New("binary property list expands to too many values")
 	budget := 4*uint64(len(data)) + 1<<20
 	var stack []frame
 	push := func(obj uint64) error {
@@ -128,7 +136,7 @@ func checkBplistDepth(data []byte) error {
 			return err
 		}
 		state[obj] = active
-		stack = append(stack, frame{obj: obj, start: s, count: c})
+		stack = append(stack, frame{obj: obj, start: s, count: c, size: 1})
 		return nil
 	}
 	if err := push(top); err != nil {
@@ -139,10 +147,17 @@ func checkBplistDepth(data []byte) error {
 		if f.i == f.count {
 			state[f.obj] = done
 			height[f.obj] = f.h
-			h := f.h
+			nodes[f.obj] = uint32(f.size)
+			h, size := f.h, f.size
 			stack = stack[:len(stack)-1]
-			if len(stack) > 0 && h+1 > stack[len(stack)-1].h {
-				stack[len(stack)-1].h = h + 1
+			if len(stack) > 0 {
+				p := &stack[len(stack)-1]
+				if h+1 > p.h {
+					p.h = h + 1
+				}
+				if p.size += size; p.size > maxNodes {
+					return tooBig
+				}
 			}
 			continue
 		}
@@ -165,6 +180,9 @@ func checkBplistDepth(data []byte) error {
 			}
 			if height[child]+1 > f.h {
 				f.h = height[child] + 1
+			}
+			if f.size += uint64(nodes[child]); f.size > maxNodes {
+				return tooBig
 			}
 		default:
 			if err := push(child); err != nil {
