@@ -94,7 +94,7 @@ func TestPhotosRoundTrip(t *testing.T) {
 				}
 			}
 			on, ev, err := artifacts.CloudPhotosEnabled(context.Background(), db)
-			if err != nil || on == nil || !*on || !strings.Contains(ev, "1 of 4") {
+			if err != nil || on == nil || !*on || !strings.Contains(ev, "1 of 4 assets carry an iCloud asset GUID, 1 have") {
 				t.Errorf("CloudPhotosEnabled = %v, %q, %v", on, ev, err)
 			}
 		})

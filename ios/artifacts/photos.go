@@ -198,27 +198,22 @@ func CloudPhotosEnabled(ctx context.Context, db *sql.DB) (enabled *bool, evidenc
 	if err != nil {
 		return nil, "", fmt.Errorf("photos: %w", err)
 	}
-	var conds []string
+	guidExpr, stateExpr := "0", "0"
 	if a.has("ZCLOUDASSETGUID") {
 		c := a.col("a", "ZCLOUDASSETGUID")
-		conds = append(conds, "("+c+" IS NOT NULL AND "+c+" != '')")
+		guidExpr = "COALESCE(SUM(CASE WHEN " + c + " IS NOT NULL AND " + c + " != '' THEN 1 ELSE 0 END), 0)"
 	}
 	if a.has("ZCLOUDLOCALSTATE") {
-		conds = append(conds, a.col("a", "ZCLOUDLOCALSTATE")+" = 1")
+		stateExpr = "COALESCE(SUM(CASE WHEN " + a.col("a", "ZCLOUDLOCALSTATE") + " = 1 THEN 1 ELSE 0 END), 0)"
 	}
-	var total, cloud int64
-	q := "SELECT COUNT(*)"
-	if len(conds) > 0 {
-		q += ", COALESCE(SUM(CASE WHEN " + strings.Join(conds, " OR ") + " THEN 1 ELSE 0 END), 0)"
-	} else {
-		q += ", 0"
-	}
-	q += " FROM " + a.ident() + " a"
-	if err := db.QueryRowContext(ctx, q).Scan(&total, &cloud); err != nil {
+	hasCloud := a.has("ZCLOUDASSETGUID") || a.has("ZCLOUDLOCALSTATE")
+	var total, guids, states int64
+	q := "SELECT COUNT(*), " + guidExpr + ", " + stateExpr + " FROM " + a.ident() + " a"
+	if err := db.QueryRowContext(ctx, q).Scan(&total, &guids, &states); err != nil {
 		return nil, "", fmt.Errorf("photos: count assets: %w", err)
 	}
-	if cloud > 0 {
-		return boolPtr(true), fmt.Sprintf("Photos.sqlite: %d of %d assets are in iCloud Photos (cloud GUID or cloud state)", cloud, total), nil
+	if guids > 0 || states > 0 {
+		return boolPtr(true), fmt.Sprintf("Photos.sqlite: %d of %d assets carry an iCloud asset GUID, %d have ZCLOUDLOCALSTATE 1", guids, total, states), nil
 	}
 	if m, err := s.table(ctx, db, "ZCLOUDMASTER"); err == nil && m != nil {
 		var masters int64
@@ -226,7 +221,7 @@ func CloudPhotosEnabled(ctx context.Context, db *sql.DB) (enabled *bool, evidenc
 			return boolPtr(true), fmt.Sprintf("Photos.sqlite: %d iCloud master records (ZCLOUDMASTER)", masters), nil
 		}
 	}
-	if len(conds) > 0 && total > 0 {
+	if hasCloud && total > 0 {
 		return boolPtr(false), fmt.Sprintf("Photos.sqlite: none of %d assets carries an iCloud GUID or cloud state", total), nil
 	}
 	return nil, "Photos.sqlite: no cloud columns or no assets", nil
