@@ -248,7 +248,9 @@ func TestRegenCalib(t *testing.T) {
 			}
 		}
 	}
-	// 2. Raster sources.
+	// 2. Raster sources; real negatives also yield derived black-and-white,
+	// night-like and photographed-on-a-monitor versions.
+	negCount := 0
 	for _, s := range rasterSources {
 		files := expand(s.glob)
 		sort.Strings(files)
@@ -288,13 +290,17 @@ func TestRegenCalib(t *testing.T) {
 				}{name, img})
 			}
 			// Black-and-white version of colour photos (a grey ordinary photo).
-			if s.label == "negative" && s.prefix != "zxing" && s.prefix != "pixelmed" && i%2 == 0 {
+			real := s.label == "negative" && s.prefix != "zxing" && s.prefix != "pixelmed"
+			if real {
+				negCount++
+			}
+			if real {
 				add("neg-bw-"+strings.TrimPrefix(name, "neg-"), name, thumb160(toGrey(img), box), calibRow{Label: "negative", Signal: "none", Origin: "greyscale conversion of " + s.origin + " " + filepath.Base(p), Licence: s.licence, Synthetic: "derived"})
 			}
-			if s.label == "negative" && (s.prefix == "jxl" || s.prefix == "npmexif" || s.prefix == "skimage") && i%3 == 1 {
+			if real && negCount%2 == 0 {
 				add("neg-night-"+strings.TrimPrefix(name, "neg-"), name, thumb160(nightOf(img, name), box), calibRow{Label: "negative", Signal: "none", Origin: "darkened with colour noise (night-like) from " + s.origin + " " + filepath.Base(p), Licence: s.licence, Synthetic: "derived"})
 			}
-			if s.label == "negative" && (s.prefix == "jxl" || s.prefix == "skimage") && i%4 == 2 {
+			if real && negCount%3 == 0 {
 				add("neg-screenphoto-"+strings.TrimPrefix(name, "neg-"), name, thumb160(photoOfScreen(img, name, false), false), calibRow{Label: "negative", Signal: "none", Origin: "synthetic photo of a monitor showing " + s.origin + " " + filepath.Base(p), Licence: s.licence, Synthetic: "yes"})
 			}
 		}
