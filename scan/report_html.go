@@ -206,6 +206,7 @@ h1{font-size:1.4em}
 table{border-collapse:collapse;width:100%;margin-bottom:1.5em}
 th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}
+table.counts{width:auto;min-width:20em}
 .path{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
 .verdict{font-size:1.3em;font-weight:bold;padding:.6em 1em;border-radius:4px;margin:1em 0}
 .verdict.action{background:#fde2e1;color:#8a1111;border:2px solid #c62828}
@@ -239,7 +240,7 @@ ul{margin:.2em 0;padding-left:1.2em}
 {{else}}<p>No sources.</p>
 {{end}}
 <h2>Counts</h2>
-{{if .Counts}}<table>
+{{if .Counts}}<table class="counts">
 <tbody>
 {{range .Counts}}<tr><th>{{.Key}}</th><td>{{.Value}}</td></tr>
 {{end}}</tbody>

@@ -220,8 +220,22 @@ func textSources(t *textWriter, r *Report) {
 			if len(ids) > 0 {
 				t.line(pad, pad, strings.Join(ids, ", "))
 			}
-			t.line(pad, pad, fmt.Sprintf("Passcode set: %s; backup encrypted: %s; cloud backup: %s",
-				reportBool(d.PasscodeSet), reportBool(d.BackupEncrypted), reportBool(d.CloudBackupEnabled)))
+			// iPhone backups always say all three (unknown included); other
+			// sources only what they know.
+			var facts []string
+			ios := s.Kind == KindIOSBackup
+			for _, b := range []struct {
+				name string
+				v    *bool
+			}{{"passcode set", d.PasscodeSet}, {"backup encrypted", d.BackupEncrypted}, {"cloud backup", d.CloudBackupEnabled}} {
+				if ios || b.v != nil {
+					facts = append(facts, b.name+": "+reportBool(b.v))
+				}
+			}
+			if len(facts) > 0 {
+				f := strings.Join(facts, "; ")
+				t.line(pad, pad, strings.ToUpper(f[:1])+f[1:])
+			}
 		}
 		t.line(pad, pad, fmt.Sprintf("%s, %s, %s skipped",
 			reportPlural(s.Stats.Files, "file", "files"),

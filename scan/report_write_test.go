@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -463,4 +464,50 @@ func FuzzTextWrap(f *testing.F) {
 			t.Fatalf("characters lost: %q -> %q", s, lines)
 		}
 	})
+}
+
+func ExampleWriteReport() {
+	yes := true
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "devicescan", Version: "1.0.0"},
+		Sources: []SourceReport{{
+			Path: "/backups/00008030-001A2B3C4D5E6F70", Kind: KindIOSBackup, Complete: true,
+			Device: &DeviceInfo{Name: "Ward iPhone", Model: "iPhone14,2", OSVersion: "17.1", PasscodeSet: &yes},
+			Stats:  Stats{Files: 812, Images: 240},
+		}},
+		Findings: []Finding{{
+			Category: CategoryClinicalPhoto, Severity: SeverityHigh,
+			Domain: "CameraRollDomain", Path: "Media/DCIM/100APPLE/IMG_0042.JPG",
+			Reasons: []Reason{{Code: ReasonWorkplaceLocation, Detail: "inside St Elsewhere General (120 m)"}},
+			Cloud:   &Cloud{Synced: &yes, Service: "icloud-photos"},
+			Message: "A photo taken at work.", Remedy: "Move it to the clinical record, then delete it.",
+		}},
+		Summary: Summary{Verdict: VerdictActionNeeded, Counts: map[string]int{"findings": 1, "high": 1}},
+	}
+	if err := WriteReport(os.Stdout, r, FormatText, WriteOptions{Width: 80}); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// devicescan 1.0.0 report
+	//
+	// Sources
+	//   [0] ios-backup  /backups/00008030-001A2B3C4D5E6F70
+	//       Device: Ward iPhone, iPhone14,2, iOS 17.1
+	//       Passcode set: yes; backup encrypted: unknown; cloud backup: unknown
+	//       812 files, 240 images, 0 skipped
+	//       Read completely.
+	//
+	// VERDICT: ACTION NEEDED - 1 finding (1 high)
+	//
+	// == Clinical photos (1) ==
+	//
+	// [HIGH] CameraRollDomain: Media/DCIM/100APPLE/IMG_0042.JPG
+	//     A photo taken at work.
+	//     - workplace-location: inside St Elsewhere General (120 m)
+	//     Cloud: synced (icloud-photos)
+	//     Remedy: Move it to the clinical record, then delete it.
+	//
+	// Totals: 1 source, 812 files, 240 images, 0 skipped, 1 finding
+	//         clinical-photo 1
 }
