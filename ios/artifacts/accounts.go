@@ -45,8 +45,12 @@ func (a Account) HasDataClass(name string) bool {
 
 var enabledJoinRE = regexp.MustCompile(`^Z_[0-9]+ENABLEDDATACLASSES$`)
 
-// maxDataClasses bounds the data classes gathered per account.
-const maxDataClasses = 1000
+// maxDataClasses bounds the data classes gathered per account, and
+// maxDataClassRows those gathered in all.
+const (
+	maxDataClasses   = 1000
+	maxDataClassRows = 100000
+)
 
 // ReadAccounts streams the accounts of an Accounts3.sqlite database (HomeDomain
 // Library/Accounts/Accounts3.sqlite, see AccountsDB) to fn with their enabled
@@ -104,6 +108,7 @@ func ReadAccounts(ctx context.Context, db *sql.DB, fn func(Account) error) (err 
 			if err != nil {
 				return fmt.Errorf("accounts: query data classes: %w", err)
 			}
+			total := 0
 			for rows.Next() {
 				v, err := scanAny(rows, 2)
 				if err != nil {
@@ -112,8 +117,9 @@ func ReadAccounts(ctx context.Context, db *sql.DB, fn func(Account) error) (err 
 				}
 				id, ok := asInt(v[0])
 				name := asString(v[1])
-				if ok && name != "" && len(classes[id]) < maxDataClasses {
+				if ok && name != "" && len(classes[id]) < maxDataClasses && total < maxDataClassRows {
 					classes[id] = append(classes[id], name)
+					total++
 				}
 			}
 			err = rows.Err()

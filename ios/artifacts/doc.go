@@ -23,7 +23,8 @@
 // missing optional column leaves its field empty, a missing required table
 // returns an error wrapping [ErrMissingTable]. Rows are streamed to the
 // callback; a non-nil error from the callback stops the walk and is returned.
-// Strings are capped at [MaxString] bytes.
+// Strings are capped at [MaxString] bytes. A panic inside the SQLite driver
+// (or the callback) is returned as an error.
 //
 // Photo paths are "Media/" + ZDIRECTORY + "/" + ZFILENAME: camera-roll files
 // are Media/DCIM/1xxAPPLE/..., iCloud Photos downloads
