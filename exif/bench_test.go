@@ -3,6 +3,10 @@ package exif_test
 import (
 	"bytes"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -66,4 +70,53 @@ func BenchmarkReadPNG(b *testing.B) {
 		b.Fatal(err)
 	}
 	benchRead(b, data)
+}
+
+// BenchmarkReadSamples reads every JPEG of goexif's samples and, when
+// cached, the real HEIF files of github.com/gen2brain/heic; it reports the
+// bytes and ReadAt calls per file.
+func BenchmarkReadSamples(b *testing.B) {
+	var files []string
+	if out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/rwcarlsen/goexif").Output(); err == nil {
+		fs, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "exif", "samples", "*.jpg"))
+		files = append(files, fs...)
+	}
+	if out, err := exec.Command("go", "env", "GOMODCACHE").Output(); err == nil {
+		fs, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "github.com", "gen2brain", "heic@*", "testdata", "*.heic"))
+		files = append(files, fs...)
+	}
+	if len(files) == 0 {
+		b.Skip("no sample files")
+	}
+	var datas [][]byte
+	var total int64
+	for _, f := range files {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		datas = append(datas, d)
+		total += int64(len(d))
+	}
+	counters := make([]*countingReaderAt, len(datas))
+	for i, d := range datas {
+		counters[i] = &countingReaderAt{r: bytes.NewReader(d)}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j, d := range datas {
+			exif.Read(counters[j], int64(len(d)))
+		}
+	}
+	var bytesRead, calls int64
+	for _, c := range counters {
+		bytesRead += c.bytes.Load()
+		calls += c.calls.Load()
+	}
+	n := float64(b.N) * float64(len(datas))
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/file")
+	b.ReportMetric(float64(bytesRead)/n, "bytesread/file")
+	b.ReportMetric(float64(calls)/n, "readcalls/file")
+	b.ReportMetric(float64(total)/float64(len(datas)), "filesize/file")
 }
