@@ -13,6 +13,7 @@ const (
 	maxChildBox  = 4096    // children per container box
 	maxItems     = 4096    // items in iinf/iloc/ipma
 	maxExtents   = 64      // extents per item
+	maxEntries   = 1 << 16 // extents, property associations and references in total
 	maxBoxDepth  = 4       // meta > iprp > ipco > property
 	maxHEVCConfg = 64 << 10
 )
@@ -105,6 +106,7 @@ type heifMeta struct {
 	props   []box // ipco children, index i+1
 	thmb    map[uint64][]uint64
 	idat    []byte
+	entries int // extents + associations + references stored, capped at maxEntries
 }
 
 func (h *heifMeta) item(id uint64) *heifItem {
@@ -378,6 +380,10 @@ func (h *heifMeta) parseIloc(p []byte) error {
 		it := h.item(id)
 		it.method = method
 		it.extents = it.extents[:0]
+		h.entries += int(nExt)
+		if h.entries > maxEntries {
+			return corrupt("iloc lists more than %d extents", maxEntries)
+		}
 		for e := uint64(0); e < nExt; e++ {
 			c.n(idxSize)
 			off := c.n(offSize)
@@ -416,6 +422,10 @@ func (h *heifMeta) parseIprp(p []byte) {
 					id = c.u32()
 				}
 				cnt := c.u8()
+				h.entries += int(cnt)
+				if h.entries > maxEntries {
+					return
+				}
 				var props []int
 				for j := uint64(0); j < cnt && !c.bad; j++ {
 					if flags&1 != 0 {
@@ -451,6 +461,10 @@ func (h *heifMeta) parseIref(p []byte) {
 			from = c.u32()
 		}
 		n := c.u16()
+		h.entries += int(n)
+		if h.entries > maxEntries {
+			return
+		}
 		for i := uint64(0); i < n && !c.bad && len(h.thmb) < maxItems; i++ {
 			var to uint64
 			if v == 0 {
