@@ -153,8 +153,8 @@ func saveJPEG(t *testing.T, name string, img image.Image, q int) {
 func fingerprint(img image.Image) string {
 	p := toPlanes(img, 12)
 	var sb strings.Builder
-	for _, v := range p.y {
-		fmt.Fprintf(&sb, "%x", v>>5)
+	for i, v := range p.y {
+		fmt.Fprintf(&sb, "%x%x%x", v>>5, p.cb[i]>>4, p.cr[i]>>4)
 	}
 	return sb.String()
 }
