@@ -188,8 +188,14 @@ func readHEIF(r io.ReaderAt, size int64) (*Metadata, error) {
 	var hb [16]byte
 walk:
 	for i := 0; i < maxTopBoxes && pos+8 <= size; i++ {
+		partial := func() *Metadata {
+			if format == "" {
+				return nil
+			}
+			return &Metadata{Format: format}
+		}
 		if _, err := r.ReadAt(hb[:8], pos); err != nil {
-			return nil, corrupt("box header at %d: %v", pos, err)
+			return partial(), corrupt("box header at %d: %v", pos, err)
 		}
 		bsz := uint64(binary.BigEndian.Uint32(hb[:4]))
 		typ := string(hb[4:8])
@@ -199,7 +205,7 @@ walk:
 			bsz = uint64(size - pos)
 		case 1:
 			if _, err := r.ReadAt(hb[8:16], pos+8); err != nil {
-				return nil, corrupt("64-bit box header at %d: %v", pos, err)
+				return partial(), corrupt("64-bit box header at %d: %v", pos, err)
 			}
 			bsz = binary.BigEndian.Uint64(hb[8:16])
 			hdr = 16
