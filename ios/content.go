@@ -114,7 +114,7 @@ func (c *plainContent) Close() error { return c.f.Close() }
 // encContent decrypts an AES-256-CBC (zero IV, PKCS#7) file lazily: block i
 // needs only ciphertext blocks i-1 and i.
 type encContent struct {
-	f     *os.File
+	f     readerAtCloser
 	block cipher.Block
 	ctLen int64
 	size  int64
@@ -123,7 +123,12 @@ type encContent struct {
 
 const maxDecryptChunk = 1 << 20
 
-func newEncContent(f *os.File, ctLen int64, key []byte) (*encContent, error) {
+type readerAtCloser interface {
+	io.ReaderAt
+	io.Closer
+}
+
+func newEncContent(f readerAtCloser, ctLen int64, key []byte) (*encContent, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorruptFile, err)

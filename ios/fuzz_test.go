@@ -2,6 +2,9 @@ package ios
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,4 +187,52 @@ func TestSharedPlistBomb(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("decoding hangs")
 	}
+}
+
+type nopCloserAt struct{ *bytes.Reader }
+
+func (nopCloserAt) Close() error { return nil }
+
+// FuzzEncContent checks lazy block decryption against whole-file CBC
+// decryption for arbitrary ciphertexts, offsets and lengths.
+func FuzzEncContent(f *testing.F) {
+	key := bytes.Repeat([]byte{7}, 32)
+	block, _ := aes.NewCipher(key)
+	for _, n := range []int{0, 1, 15, 16, 17, 100, 4000} {
+		pt := bytes.Repeat([]byte("abcdefghijklmnopq"), n/17+1)[:n]
+		p := 16 - n%16
+		pt = append(pt, bytes.Repeat([]byte{byte(p)}, p)...)
+		ct := make([]byte, len(pt))
+		cipher.NewCBCEncrypter(block, make([]byte, 16)).CryptBlocks(ct, pt)
+		f.Add(ct, int64(n/2), uint16(n))
+	}
+	f.Add([]byte("short"), int64(0), uint16(3))
+	f.Fuzz(func(t *testing.T, ct []byte, off int64, l uint16) {
+		c, err := newEncContent(nopCloserAt{bytes.NewReader(ct)}, int64(len(ct)), key)
+		if err != nil {
+			return
+		}
+		full := make([]byte, len(ct))
+		if len(ct) > 0 {
+			cipher.NewCBCDecrypter(block, make([]byte, 16)).CryptBlocks(full, ct)
+		}
+		full = full[:c.Size()]
+		if off < 0 {
+			off = -off
+		}
+		off %= int64(len(ct)) + 20
+		buf := make([]byte, l)
+		n, err := c.ReadAt(buf, off)
+		want := max(min(int64(len(full))-off, int64(l)), 0)
+		if int64(n) != want || (int64(n) < int64(l) && err == nil) {
+			t.Fatalf("ReadAt(%d, %d) = %d, %v; want %d", l, off, n, err, want)
+		}
+		if n > 0 && !bytes.Equal(buf[:n], full[off:off+int64(n)]) {
+			t.Fatal("wrong plaintext")
+		}
+		all, err := io.ReadAll(c)
+		if err != nil || !bytes.Equal(all, full) {
+			t.Fatalf("Read: %v", err)
+		}
+	})
 }

@@ -126,6 +126,11 @@ func checkBplistDepth(data []byte, maxNodes uint64) error {
 	}
 	tooBig := errors.New("binary property list expands to too many values")
 	budget := 4*uint64(len(data)) + 1<<20
+	// Without shared containers every value comes from one reference, so a
+	// plist expands to at most about len(data) values; more means sharing.
+	if lim := uint64(len(data)) + 64; lim < maxNodes {
+		maxNodes = lim
+	}
 	var stack []frame
 	push := func(obj uint64) error {
 		if len(stack) >= maxPlistDepth {
