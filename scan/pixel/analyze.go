@@ -103,6 +103,7 @@ type features struct {
 	flat       float64 // non-dark pixels with |dx|+|dy| <= 1 (flat UI areas, paper)
 	asym       float64 // mean |Y(x) - Y(w-1-x)| / 255
 	centreLift float64 // mean Y of the centre box minus mean Y of the outer ring, /255
+	ringBright float64 // Y > 200 in the outer 5% ring (a light box around a film)
 
 	skinCentre  float64 // skin vote in the central 60% box
 	centreY     float64 // mean Y of the central box
@@ -186,7 +187,7 @@ func measure(p *planes) features {
 	rx, ry := max(p.w/20, 1), max(p.h/20, 1)
 	ringT := dT + 10
 	var ring0Y float64
-	var ring0N int
+	var ring0N, ring0Bright int
 	for k := 0; k < 3; k++ {
 		ix, iy := k*p.w*7/100, k*p.h*7/100
 		x0, x1, y0, y1 := ix, p.w-ix, iy, p.h-iy
@@ -204,6 +205,9 @@ func measure(p *planes) features {
 					}
 					if k == 0 {
 						ring0Y += float64(v)
+						if v > 200 {
+							ring0Bright++
+						}
 					}
 				}
 			}
@@ -216,6 +220,7 @@ func measure(p *planes) features {
 		}
 		if k == 0 {
 			ring0N = rn
+			f.ringBright = float64(ring0Bright) / float64(rn)
 		}
 		f.darkBorder = math.Max(f.darkBorder, float64(rd)/float64(rn))
 	}

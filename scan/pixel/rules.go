@@ -53,14 +53,14 @@ func ramp(v, lo, hi float64) float64 { return clamp01((v - lo) / (hi - lo)) }
 const skinMin = 0.55
 
 func (f features) radiograph(inner *features) Signal {
-	detail := fmt.Sprintf("grey %d%%, dark border %d%%, dark %d%%, body %d%%, otsu %.2f, mid %d%%, bright %d%%, edges %d%%, flat %d%%, asym %d%%, lift %d%%",
-		pct(f.grey), pct(f.darkBorder), pct(f.dark), pct(f.body), f.otsu, pct(f.mid), pct(f.bright), pct(f.edges), pct(f.flat), pct(f.asym), pct(f.centreLift))
+	detail := fmt.Sprintf("grey %d%%, dark border %d%%, dark %d%%, body %d%%, otsu %.2f, mid %d%%, bright %d%%, edges %d%%, flat %d%%, asym %d%%, lift %d%%, ring bright %d%%",
+		pct(f.grey), pct(f.darkBorder), pct(f.dark), pct(f.body), f.otsu, pct(f.mid), pct(f.bright), pct(f.edges), pct(f.flat), pct(f.asym), pct(f.centreLift), pct(f.ringBright))
 	score := f.radiographScore()
 	if inner != nil { // a photo of a screen: judge the inside of the frame too
 		if s := inner.radiographScore(); s > score {
 			score = s
-			detail = fmt.Sprintf("inner view: grey %d%%, dark border %d%%, dark %d%%, body %d%%, otsu %.2f, mid %d%%, bright %d%%, edges %d%%, flat %d%%, asym %d%%, lift %d%%",
-				pct(inner.grey), pct(inner.darkBorder), pct(inner.dark), pct(inner.body), inner.otsu, pct(inner.mid), pct(inner.bright), pct(inner.edges), pct(inner.flat), pct(inner.asym), pct(inner.centreLift))
+			detail = fmt.Sprintf("inner view: grey %d%%, dark border %d%%, dark %d%%, body %d%%, otsu %.2f, mid %d%%, bright %d%%, edges %d%%, flat %d%%, asym %d%%, lift %d%%, ring bright %d%%",
+				pct(inner.grey), pct(inner.darkBorder), pct(inner.dark), pct(inner.body), inner.otsu, pct(inner.mid), pct(inner.bright), pct(inner.edges), pct(inner.flat), pct(inner.asym), pct(inner.centreLift), pct(inner.ringBright))
 		}
 	}
 	return Signal{Code: CodeRadiograph, Score: score, Hit: score >= 0.5, Detail: detail}
@@ -81,7 +81,12 @@ func (f features) radiographScore() float64 {
 	proj := ramp(f.grey, 0.9, 0.97) * ramp(f.otsu, 0.72, 0.78) * ramp(f.mid, 0.75, 0.85) *
 		(1 - ramp(f.edges, 0.04, 0.07)) * (1 - ramp(f.asym, 0.2, 0.26)) * (1 - ramp(f.bright, 0.08, 0.15)) *
 		(1 - ramp(f.flat, 0.2, 0.3)) * ramp(f.centreLift, 0.02, 0.06)
-	return math.Max(cross, proj)
+	// Film on a light box: bright surround, grey film with dark areas and
+	// a real mid-grey body, centre darker than the surround.
+	box := ramp(f.grey, 0.88, 0.95) * ramp(f.ringBright, 0.5, 0.8) * ramp(f.dark, 0.08, 0.15) *
+		ramp(f.mid, 0.2, 0.3) * ramp(f.edges, 0.03, 0.06) * (1 - ramp(f.edges, 0.16, 0.22)) *
+		(1 - ramp(f.otsu, 0.94, 0.97)) * ramp(-f.centreLift, 0.15, 0.3)
+	return max(cross, proj, box)
 }
 
 func (f features) skinCloseup(c Cues) Signal {
