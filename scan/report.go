@@ -98,6 +98,9 @@ type DeviceInfo struct {
 	PasscodeSet        *bool  `json:"passcode_set"`
 	BackupEncrypted    *bool  `json:"backup_encrypted"`
 	CloudBackupEnabled *bool  `json:"cloud_backup_enabled"`
+	// CloudPhotosEnabled: iCloud Photos on, as far as the Photos library
+	// tells (extension; omitted when unknown).
+	CloudPhotosEnabled *bool `json:"cloud_photos_enabled,omitempty"`
 }
 
 // Stats counts what a source held.

@@ -23,9 +23,12 @@ type iosSource struct {
 	b      *ios.Backup
 	usable bool // files can be walked (opened, and unlocked when encrypted)
 
-	photos      map[string]artifacts.PhotoAsset // CameraRollDomain path -> asset
-	attachments map[string]*Messaging           // domain + "\x00" + path -> messenger facts
-	cloudBackup *bool
+	photos              map[string]artifacts.PhotoAsset // CameraRollDomain path -> asset
+	attachments         map[string]*Messaging           // domain + "\x00" + path -> messenger facts
+	cloudBackup         *bool
+	cloudPhotos         *bool
+	cloudPhotosEvidence string
+	albums              map[string][]string // CameraRollDomain path -> album titles
 }
 
 func newIOSSource(display, dir string) *iosSource {
@@ -115,6 +118,7 @@ func (s *iosSource) Facts(ctx context.Context) SourceFacts {
 		if s.cloudBackup != nil {
 			facts.Device.CloudBackupEnabled = s.cloudBackup
 		}
+		facts.Device.CloudPhotosEnabled = s.cloudPhotos
 	}
 	facts.Apps = s.apps(grants)
 	return facts
@@ -176,10 +180,23 @@ func (s *iosSource) readArtifacts(ctx context.Context, facts *SourceFacts, grant
 	} else {
 		skipArtifact(artifacts.CloudBackupPrefs, err)
 	}
+	s.albums = map[string][]string{}
 	withDB(artifacts.PhotosDB, func(db *sql.DB) error {
-		return artifacts.ReadPhotos(ctx, db, func(a artifacts.PhotoAsset) error {
+		err := artifacts.ReadPhotos(ctx, db, func(a artifacts.PhotoAsset) error {
 			if a.Path != "" {
 				s.photos[a.Path] = a
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if en, ev, err := artifacts.CloudPhotosEnabled(ctx, db); err == nil {
+			s.cloudPhotos, s.cloudPhotosEvidence = en, ev
+		}
+		return artifacts.ReadAlbums(ctx, db, func(p, title string) error {
+			if len(s.albums[p]) < 16 {
+				s.albums[p] = append(s.albums[p], title)
 			}
 			return nil
 		})
@@ -386,6 +403,7 @@ func (s *iosSource) describe(f *File, bf *ios.File) {
 	if bf.Domain != artifacts.DomainCameraRoll || !strings.HasPrefix(bf.RelativePath, "Media/DCIM/") {
 		return
 	}
+	f.Labels = s.albums[bf.RelativePath]
 	importer := ""
 	var inCloud *bool
 	evidence := ""
@@ -407,6 +425,10 @@ func (s *iosSource) describe(f *File, bf *ios.File) {
 			inCloud = boolPtr(true)
 			evidence = "file record carries an iCloud Photos asset id (com.apple.assetsd.cloudAsset.UUID)"
 		}
+	}
+	if inCloud == nil && s.cloudPhotos != nil && *s.cloudPhotos {
+		inCloud = boolPtr(true)
+		evidence = "iCloud Photos is on for this library (" + s.cloudPhotosEvidence + ")"
 	}
 	switch {
 	case inCloud != nil && *inCloud:
