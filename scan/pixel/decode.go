@@ -60,7 +60,10 @@ func DecodeThumbnail(jpegBytes []byte) (img image.Image, err error) {
 // the format, reads the header with DecodeConfig and refuses (ErrTooLarge)
 // images with more than maxPixels pixels, so the caller can decide to skip
 // them or fall back to a thumbnail; maxPixels <= 0 means 50 megapixels.
-// Decoder panics are recovered and returned as errors.
+// Decoder panics are recovered and returned as errors. Memory grows with
+// the pixel count: about 1.5-4 bytes per pixel for the image, and up to ~12
+// more for a progressive JPEG's coefficients, so choose maxPixels with that
+// in mind (20 megapixels ≈ 300 MB worst case).
 func DecodeBounded(r io.Reader, maxPixels int) (img image.Image, err error) {
 	if maxPixels <= 0 {
 		maxPixels = 50_000_000

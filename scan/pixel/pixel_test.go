@@ -165,6 +165,25 @@ func TestLetterbox(t *testing.T) {
 	if d := signal(r, CodeRadiograph).Detail; !strings.Contains(d, "dark border 0%") {
 		t.Errorf("letterboxed photo detail = %s", d)
 	}
+	// The same after JPEG compression (ringing next to the bars).
+	jp := toPlanes(mustDecode(t, encJPEG(t, grey)), 256)
+	if _, y0, _, y1, ok := jp.letterbox(); !ok || y0 < 6 || y0 > 9 || y1 < 111 || y1 > 114 {
+		t.Errorf("JPEG letterbox rows %d..%d ok=%v", y0, y1, ok)
+	}
+	// Pillarbox (bars left and right) of a uniform colour other than black.
+	side := image.NewRGBA(image.Rect(0, 0, 160, 120))
+	for y := 0; y < 120; y++ {
+		for x := 0; x < 160; x++ {
+			c := color.RGBA{uint8(x * y % 200), uint8(50 + x%100), 90, 255}
+			if x < 20 || x >= 140 {
+				c = color.RGBA{240, 240, 240, 255}
+			}
+			side.Set(x, y, c)
+		}
+	}
+	if x0, _, x1, _, ok := toPlanes(side, 256).letterbox(); !ok || x0 != 20 || x1 != 140 {
+		t.Errorf("pillarbox = %d..%d ok=%v", x0, x1, ok)
+	}
 }
 
 func TestDownscale(t *testing.T) {
