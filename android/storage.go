@@ -192,7 +192,7 @@ func ClassifyStoragePath(p string) StoragePath {
 		}
 		if s.MediaType == "" && (s.Messenger != "" || i > 0) {
 			for _, ft := range folderTypes {
-				if strings.HasSuffix(d, " "+ft.suffix) || (d == ft.suffix && s.Messenger != "") {
+				if strings.HasSuffix(d, " "+ft.suffix) || (d == ft.suffix && s.Messenger != "" && i > 0) {
 					s.MediaType = ft.typ
 					break
 				}
