@@ -1,6 +1,7 @@
 package pixel
 
 import (
+	"fmt"
 	"image"
 	"math"
 )
@@ -45,7 +46,7 @@ type Cues struct {
 	FlashFired       bool    // Flash tag bit 0
 	SubjectDistanceM float64 // SubjectDistance in metres; 0 = unknown
 	CloseRange       bool    // SubjectDistanceRange macro (1) or close (2)
-	HasCamera        bool    // Make/Model present
+	HasCamera        bool    // Make/Model present (reserved: the current rules do not use it)
 }
 
 // closeUp reports whether the metadata says the subject was near, and why.
@@ -64,9 +65,17 @@ func (c Cues) closeUp() (bool, string) {
 // Analyze measures img and returns one Signal per code (radiograph,
 // skin-closeup), in that order. It never panics on a valid image.Image; an
 // empty image yields zero scores.
-func Analyze(img image.Image, cues Cues) Result {
+func Analyze(img image.Image, cues Cues) (res Result) {
 	b := img.Bounds()
-	res := Result{Width: b.Dx(), Height: b.Dy()}
+	res = Result{Width: b.Dx(), Height: b.Dy()}
+	defer func() {
+		// An image whose buffers do not match its bounds (a caller's bug)
+		// must not take the scan down.
+		if r := recover(); r != nil {
+			detail := fmt.Sprintf("analysis failed: %v", r)
+			res.Signals = []Signal{{Code: CodeRadiograph, Detail: detail}, {Code: CodeSkinCloseup, Detail: detail}}
+		}
+	}()
 	p := toPlanes(img, AnalysisMaxSide)
 	if x0, y0, x1, y1, ok := p.letterbox(); ok {
 		p = p.crop(x0, y0, x1, y1)

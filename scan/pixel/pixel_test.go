@@ -124,6 +124,17 @@ func TestAnalyzeSignals(t *testing.T) {
 	}
 }
 
+// A malformed image (buffer shorter than its bounds) yields zero scores,
+// not a panic.
+func TestAnalyzeMalformed(t *testing.T) {
+	m := &image.YCbCr{Y: make([]uint8, 10), Cb: make([]uint8, 1), Cr: make([]uint8, 1), YStride: 100, CStride: 50,
+		SubsampleRatio: image.YCbCrSubsampleRatio420, Rect: image.Rect(0, 0, 100, 100)}
+	r := Analyze(m, Cues{FlashFired: true})
+	if len(r.Hits()) != 0 || len(r.Signals) != 2 || !strings.Contains(r.Signals[0].Detail, "analysis failed") {
+		t.Errorf("got %+v", r)
+	}
+}
+
 func btoi(b bool) int {
 	if b {
 		return 1
