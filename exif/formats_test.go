@@ -95,28 +95,8 @@ func TestPNGRawProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	payload := append([]byte("Exif\x00\x00"), tiff...)
-	h := hex.EncodeToString(payload)
-	var lines []string
-	for len(h) > 72 {
-		lines, h = append(lines, h[:72]), h[72:]
-	}
-	lines = append(lines, h)
-	text := fmt.Sprintf("\nexif\n%8d\n%s\n", len(payload), strings.Join(lines, "\n"))
-	key := "Raw profile type exif\x00"
-
-	var img bytes.Buffer
-	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 7, 5))); err != nil {
-		t.Fatal(err)
-	}
-	enc := img.Bytes()
+	enc, chunks := rawProfileChunks(t, tiff)
 	const ihdrEnd = 33
-	chunks := map[string][]byte{
-		"tEXt":            pngChunk("tEXt", []byte(key+text)),
-		"zTXt":            pngChunk("zTXt", append([]byte(key+"\x00"), zlibBytes([]byte(text))...)),
-		"iTXt plain":      pngChunk("iTXt", []byte(key+"\x00\x00en\x00\x00"+text)),
-		"iTXt compressed": pngChunk("iTXt", append([]byte(key+"\x01\x00\x00\x00"), zlibBytes([]byte(text))...)),
-	}
 	for name, c := range chunks {
 		b := append(append(append([]byte{}, enc[:ihdrEnd]...), c...), enc[ihdrEnd:]...)
 		m, err := readQuick(t, b)
@@ -222,5 +202,29 @@ func TestGoexifAgrees(t *testing.T) {
 	t.Logf("compared %d/%d samples with goexif", compared, len(files))
 	if compared == 0 {
 		t.Error("goexif read none of its own samples")
+	}
+}
+
+// rawProfileChunks returns a 7x5 PNG without metadata and the same TIFF as
+// ImageMagick "Raw profile type exif" text chunks of each kind.
+func rawProfileChunks(t testing.TB, tiff []byte) ([]byte, map[string][]byte) {
+	payload := append([]byte("Exif\x00\x00"), tiff...)
+	h := hex.EncodeToString(payload)
+	var lines []string
+	for len(h) > 72 {
+		lines, h = append(lines, h[:72]), h[72:]
+	}
+	lines = append(lines, h)
+	text := fmt.Sprintf("\nexif\n%8d\n%s\n", len(payload), strings.Join(lines, "\n"))
+	key := "Raw profile type exif\x00"
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 7, 5))); err != nil {
+		t.Fatal(err)
+	}
+	return img.Bytes(), map[string][]byte{
+		"tEXt":            pngChunk("tEXt", []byte(key+text)),
+		"zTXt":            pngChunk("zTXt", append([]byte(key+"\x00"), zlibBytes([]byte(text))...)),
+		"iTXt plain":      pngChunk("iTXt", []byte(key+"\x00\x00en\x00\x00"+text)),
+		"iTXt compressed": pngChunk("iTXt", append([]byte(key+"\x01\x00\x00\x00"), zlibBytes([]byte(text))...)),
 	}
 }

@@ -57,6 +57,12 @@ func fuzzSeeds(f *testing.F, tiffOnly bool) {
 		f.Fatal(err)
 	}
 	f.Add(h)
+	if tf, err := exiftest.TIFF(exiftest.Options{Make: "M"}); err == nil {
+		enc, chunks := rawProfileChunks(f, tf)
+		for _, name := range []string{"tEXt", "zTXt"} {
+			f.Add(append(append(append([]byte{}, enc[:33]...), chunks[name]...), enc[33:]...))
+		}
+	}
 	avif := bytes.Clone(h)
 	copy(avif[8:], "avif")
 	f.Add(avif)
