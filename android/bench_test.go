@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/devicescan/devicescan/android/apktest"
 )
@@ -60,9 +62,16 @@ func TestBigAPKMemory(t *testing.T) {
 	data := bigMultiDex()
 	runtime.GC()
 	var before, after runtime.MemStats
+	var ru0, ru1 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	start := time.Now()
 	runtime.ReadMemStats(&before)
 	app, err := ReadAPK(bytes.NewReader(data), int64(len(data)), nil)
 	runtime.ReadMemStats(&after)
+	wall := time.Since(start)
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano() - ru0.Utime.Nano() + ru1.Stime.Nano() - ru0.Stime.Nano())
+	t.Logf("wall %v, CPU %v (user+sys, includes GC workers)", wall.Round(time.Millisecond), cpu.Round(time.Millisecond))
 	if err != nil || app.Classes != 200001 {
 		t.Fatal(err, app.Classes)
 	}

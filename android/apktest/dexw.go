@@ -39,8 +39,7 @@ func DexContainer(groups [][]string) []byte {
 	return out
 }
 
-func utf16Less(a, b string) bool {
-	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
+func utf16Less(ua, ub []uint16) bool {
 	for i := 0; i < len(ua) && i < len(ub); i++ {
 		if ua[i] != ub[i] {
 			return ua[i] < ub[i]
@@ -66,7 +65,11 @@ func dexImage(classes []string, version string, base, container uint32) []byte {
 	for s := range set {
 		strs = append(strs, s)
 	}
-	sort.Slice(strs, func(i, j int) bool { return utf16Less(strs[i], strs[j]) })
+	keys := make(map[string][]uint16, len(strs))
+	for _, s := range strs {
+		keys[s] = utf16.Encode([]rune(s))
+	}
+	sort.Slice(strs, func(i, j int) bool { return utf16Less(keys[strs[i]], keys[strs[j]]) })
 	idx := map[string]uint32{}
 	for i, s := range strs {
 		idx[s] = uint32(i)

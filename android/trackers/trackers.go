@@ -33,7 +33,7 @@ var sdksJSON []byte
 
 var (
 	entries   []Entry
-	byPrefix  = map[string]int{} // dotted package prefix -> index in entries
+	byPrefix  = map[string]int{} // package prefix, slash form -> index in entries
 	excluded  = map[string]bool{}
 	byFrmwk   = map[string]int{} // lower-case framework name -> index
 	maxDepth  int
@@ -65,14 +65,14 @@ func load(data []byte) error {
 				return fmt.Errorf("trackers: package %s in both %s and %s", p, es[j].Name, e.Name)
 			}
 			byPrefix[p] = i
-			if d := strings.Count(p, ".") + 1; d > maxDepth {
+			if d := strings.Count(p, "/") + 1; d > maxDepth {
 				maxDepth = d
 			}
 		}
 		for _, p := range e.Exclude {
 			p = normalize(p)
 			excluded[p] = true
-			if d := strings.Count(p, ".") + 1; d > maxDepth {
+			if d := strings.Count(p, "/") + 1; d > maxDepth {
 				maxDepth = d
 			}
 		}
@@ -95,14 +95,17 @@ func (e Entry) sdk() SDK {
 	return SDK{Name: e.Name, Category: e.Category, Website: e.Website, Ads: e.Category == "ads"}
 }
 
-// normalize turns "Lcom/foo/Bar;", "com/foo/Bar" or "com.foo.Bar" into "com.foo.Bar".
+// normalize turns "Lcom/foo/Bar;", "com/foo/Bar" or "com.foo.Bar" into the
+// slash form "com/foo/Bar", allocating only for dotted input.
 func normalize(s string) string {
 	s = strings.TrimSpace(s)
 	if len(s) > 2 && s[0] == 'L' && s[len(s)-1] == ';' {
 		s = s[1 : len(s)-1]
 	}
-	s = strings.ReplaceAll(s, "/", ".")
-	return strings.Trim(s, ".")
+	if strings.IndexByte(s, '.') >= 0 {
+		s = strings.ReplaceAll(s, ".", "/")
+	}
+	return strings.Trim(s, "/")
 }
 
 // Matcher accumulates class names and reports the SDKs seen. The zero value is not
@@ -125,7 +128,7 @@ func (m *Matcher) Add(class string) {
 	// Walk the package prefixes from the longest to the shortest, so an exclusion
 	// (e.g. com.google.android.gms.ads.identifier) wins over a shorter SDK prefix.
 	end := len(name)
-	for depth := strings.Count(name, ".") + 1; depth > 0; depth-- {
+	for depth := strings.Count(name, "/") + 1; depth > 0; depth-- {
 		p := name[:end]
 		if depth <= maxDepth {
 			if i, ok := byPrefix[p]; ok {
@@ -136,7 +139,7 @@ func (m *Matcher) Add(class string) {
 				return
 			}
 		}
-		end = strings.LastIndexByte(p, '.')
+		end = strings.LastIndexByte(p, '/')
 		if end < 0 {
 			return
 		}
