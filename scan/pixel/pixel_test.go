@@ -117,6 +117,12 @@ func TestAnalyzeSignals(t *testing.T) {
 					t.Errorf("%s score %v out of range", s.Code, s.Score)
 				}
 			}
+			if rad.Hit && !strings.Contains(rad.Detail, "CT/MR-like: grey") {
+				t.Errorf("radiograph detail = %q", rad.Detail)
+			}
+			if sk.Hit && !strings.Contains(sk.Detail, "skin ") {
+				t.Errorf("skin detail = %q", sk.Detail)
+			}
 			if n := len(r.Hits()); n != btoi(tc.wantRad)+btoi(tc.wantSkin) {
 				t.Errorf("Hits() = %d signals", n)
 			}

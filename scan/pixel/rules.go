@@ -46,29 +46,48 @@ func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 // ramp maps v linearly from lo (0) to hi (1), clamped.
 func ramp(v, lo, hi float64) float64 { return clamp01((v - lo) / (hi - lo)) }
 
-// Radiograph thresholds (tuned on the "tune" split of testdata/calib).
 // skinMin is the central skin fraction that, with a close-up cue, is a hit.
 // Portraits measured 0.26-0.48 in the research notes; cats and coffee
 // reach 0.6-0.99, so this cannot separate them: the cue does the work.
 const skinMin = 0.55
 
 func (f features) radiograph(inner *features) Signal {
-	detail := fmt.Sprintf("grey %d%%, dark border %d%%, dark %d%%, body %d%%, otsu %.2f, mid %d%%, bright %d%%, edges %d%%, flat %d%%, asym %d%%, lift %d%%, ring bright %d%%",
-		pct(f.grey), pct(f.darkBorder), pct(f.dark), pct(f.body), f.otsu, pct(f.mid), pct(f.bright), pct(f.edges), pct(f.flat), pct(f.asym), pct(f.centreLift), pct(f.ringBright))
-	score := f.radiographScore()
+	score, branch := f.radiographScore()
+	view := f
+	prefix := ""
 	if inner != nil { // a photo of a screen: judge the inside of the frame too
-		if s := inner.radiographScore(); s > score {
-			score = s
-			detail = fmt.Sprintf("inner view: grey %d%%, dark border %d%%, dark %d%%, body %d%%, otsu %.2f, mid %d%%, bright %d%%, edges %d%%, flat %d%%, asym %d%%, lift %d%%, ring bright %d%%",
-				pct(inner.grey), pct(inner.darkBorder), pct(inner.dark), pct(inner.body), inner.otsu, pct(inner.mid), pct(inner.bright), pct(inner.edges), pct(inner.flat), pct(inner.asym), pct(inner.centreLift), pct(inner.ringBright))
+		if s, b := inner.radiographScore(); s > score {
+			score, branch, view, prefix = s, b, *inner, "inside the frame: "
 		}
 	}
-	return Signal{Code: CodeRadiograph, Score: score, Hit: score >= 0.5, Detail: detail}
+	return Signal{Code: CodeRadiograph, Score: score, Hit: score >= 0.5, Detail: prefix + view.radiographDetail(branch)}
 }
 
-// radiographScore combines soft thresholds (ramps) so the score says how
-// close an image came; a hit needs every factor of one branch near 1.
-func (f features) radiographScore() float64 {
+// Radiograph branches.
+const (
+	branchCross = iota // CT/MR slice
+	branchProj         // projection X-ray
+	branchBox          // film on a light box
+)
+
+// radiographDetail names the branch and its key numbers for a person.
+func (f features) radiographDetail(branch int) string {
+	switch branch {
+	case branchProj:
+		return fmt.Sprintf("X-ray-like: grey %d%%, two-tone (Otsu) %.2f, mid-grey %d%%, edges %d%%, left-right difference %d%%",
+			pct(f.grey), f.otsu, pct(f.mid), pct(f.edges), pct(f.asym))
+	case branchBox:
+		return fmt.Sprintf("film-on-light-box-like: grey %d%%, bright surround %d%%, dark %d%%, mid-grey %d%%",
+			pct(f.grey), pct(f.ringBright), pct(f.dark), pct(f.mid))
+	}
+	return fmt.Sprintf("CT/MR-like: grey %d%%, dark border %d%%, dark %d%%, mid-grey %d%%, edges %d%%, two-tone (Otsu) %.2f, centre lift %d%%",
+		pct(f.grey), pct(f.darkBorder), pct(f.dark), pct(f.mid), pct(f.edges), f.otsu, pct(f.centreLift))
+}
+
+// radiographScore combines soft thresholds (ramps), tuned on the "tune"
+// split of testdata/calib, so the score says how close an image came; a
+// hit needs every factor of one branch near 1. It returns the best branch.
+func (f features) radiographScore() (float64, int) {
 	// Cross-sectional (CT/MR): near-grey, dark surround, much dark, a
 	// real mid-grey body (not black-on-white text or UI), some texture
 	// (not a smooth dark night scene), brighter centre.
@@ -86,7 +105,13 @@ func (f features) radiographScore() float64 {
 	box := ramp(f.grey, 0.88, 0.95) * ramp(f.ringBright, 0.5, 0.8) * ramp(f.dark, 0.08, 0.15) *
 		ramp(f.mid, 0.2, 0.3) * ramp(f.edges, 0.03, 0.06) * (1 - ramp(f.edges, 0.16, 0.22)) *
 		(1 - ramp(f.otsu, 0.94, 0.97)) * ramp(-f.centreLift, 0.15, 0.3)
-	return max(cross, proj, box)
+	switch {
+	case proj > cross && proj >= box:
+		return proj, branchProj
+	case box > cross:
+		return box, branchBox
+	}
+	return cross, branchCross
 }
 
 func (f features) skinCloseup(c Cues) Signal {
