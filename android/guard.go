@@ -28,7 +28,12 @@ const (
 	maxNamespaces  = 64        // namespace chunks per manifest (real ones: 1-3)
 	maxXMLText     = 64 << 20  // bytes of XML text the library may render from a manifest
 	maxPoolDecoded = 256 << 20 // decoded string bytes per document
-	maxTableEntrys = 8 << 20   // ResTable_type entries per resources.arsc
+	maxTableEntrys = 8 << 20   // ResTable_type entries per resources.arsc (framework-res.apk: 4.7M)
+	// Relative bounds: a UTF-16 pool decodes to about 4.5 times its size
+	// ([]uint16 + []rune + string per unit), real manifests render to a few
+	// times theirs; overlapping strings that multiply beyond this are refused.
+	poolFactor = 16
+	textFactor = 32
 )
 
 // ErrMalformed wraps every refusal of the guards.
@@ -97,8 +102,8 @@ func checkPool(p []byte) (*poolInfo, error) {
 			info.lens[i] = uint32(3 * n)             // UTF-16 unit -> at most 3 UTF-8 bytes
 			info.decoded += uint64(2*n+4*n+3*n) + 16 // []uint16, []rune, string
 		}
-		if info.decoded > maxPoolDecoded {
-			return nil, malformed("string pool decodes to more than %d bytes", maxPoolDecoded)
+		if info.decoded > maxPoolDecoded || info.decoded > poolFactor*size+1<<20 {
+			return nil, malformed("string pool of %d bytes decodes to more than %d bytes", size, info.decoded)
 		}
 	}
 	for i := uint64(0); i < styles; i++ {
@@ -240,8 +245,8 @@ func CheckXML(b []byte) error {
 			}
 			text += 4 + prefix + 1 + strLen(le.Uint32(ch[c.headerLen+4:]))
 		}
-		if text > maxXMLText {
-			return malformed("manifest would render to more than %d bytes of XML", maxXMLText)
+		if text > maxXMLText || text > textFactor*uint64(len(doc))+1<<20 {
+			return malformed("a %d-byte manifest would render to more than %d bytes of XML", len(doc), text)
 		}
 		off += uint64(c.size)
 	}
