@@ -334,7 +334,10 @@ func (s *iosSource) apps(grants map[string]map[string]bool) []AppRecord {
 
 // Count counts the backup's files from Manifest.db.
 func (s *iosSource) Count(ctx context.Context) (int64, error) {
-	return -1, errors.New("not counted")
+	if s.b == nil || !s.usable {
+		return 0, errors.New("backup not readable")
+	}
+	return s.b.Count(ctx)
 }
 
 func (s *iosSource) Walk(ctx context.Context, fn func(*File) error, skip func(Skipped)) error {
