@@ -39,7 +39,8 @@ const progressInterval = 100 * time.Millisecond
 //	[#####.....] 1234/5000 files  412/s  ETA 0:09  3 findings  /path/to/source
 //
 // Redraws are limited to 10 a second (a phase change draws at once). Update
-// and Done may be called from several goroutines. Done clears the line.
+// and Done may be called from several goroutines. Done, or an Update with
+// Phase "done", clears the line so that the report can follow.
 type ProgressBar struct {
 	mu       sync.Mutex
 	w        io.Writer
@@ -71,6 +72,12 @@ func (b *ProgressBar) Update(p Progress) {
 	if b.finished {
 		return
 	}
+	if p.Phase == progressDone {
+		// The scan is over: leave a clean line for what is printed next.
+		b.clear()
+		b.phase = p.Phase
+		return
+	}
 	now := b.now()
 	if !b.last.IsZero() && p.Phase == b.phase && now.Sub(b.last) < progressInterval {
 		return
@@ -98,6 +105,11 @@ func (b *ProgressBar) Done() {
 		return
 	}
 	b.finished = true
+	b.clear()
+}
+
+// clear blanks the drawn line; b.mu must be held.
+func (b *ProgressBar) clear() {
 	if b.drawn > 0 {
 		io.WriteString(b.w, "\r"+strings.Repeat(" ", b.drawn)+"\r")
 		b.drawn = 0

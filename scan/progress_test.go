@@ -93,12 +93,18 @@ func TestProgressBarRateLimitAndDone(t *testing.T) {
 	if buf.Len() == len(first) {
 		t.Error("not redrawn after 110 ms")
 	}
-	b.Update(Progress{Phase: "done", FilesDone: 100, FilesTotal: 100}) // phase change: drawn at once
-	if !strings.Contains(buf.String(), "100/100 files") {
+	b.Update(Progress{Phase: "listing", FilesDone: 100, FilesTotal: -1}) // phase change: drawn at once
+	if !strings.Contains(buf.String(), "100 files found") {
 		t.Error("phase change not drawn at once")
 	}
+	b.Update(Progress{Phase: "done", FilesDone: 100, FilesTotal: 100}) // clears the line
+	if !strings.HasSuffix(buf.String(), " \r") || strings.Contains(buf.String(), "100/100") {
+		t.Errorf("phase done did not clear: %q", buf.String())
+	}
+	b.Update(Progress{Phase: "scanning", FilesDone: 5, FilesTotal: 100})
 	// A shorter line overwrites the rest of a longer one.
-	b.Update(Progress{Phase: "listing", FilesDone: 1, FilesTotal: -1})
+	clock.t = clock.t.Add(time.Second)
+	b.Update(Progress{Phase: "scanning", FilesDone: 1, FilesTotal: -1})
 	last := buf.String()[strings.LastIndex(buf.String(), "\r"):]
 	if !strings.HasSuffix(last, " ") {
 		t.Errorf("shorter line not padded: %q", last)
