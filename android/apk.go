@@ -204,11 +204,14 @@ func readManifest(zr *zip.Reader, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := decodeManifest(raw)
+	m, note, err := decodeManifest(raw)
 	if err != nil {
 		return nil, err
 	}
 	app := &App{Package: m.Package, VersionName: m.VersionName}
+	if note != "" {
+		app.DexErrors = append(app.DexErrors, note)
+	}
 	var table *androidbinary.TableFile
 	if tf := findFile(zr, "resources.arsc"); tf != nil {
 		table, err = readTable(tf, o)
@@ -266,26 +269,110 @@ func readManifest(zr *zip.Reader, o Options) (*App, error) {
 }
 
 // decodeManifest checks a binary AndroidManifest.xml with CheckXML and decodes
-// it with androidbinary, recovering from any panic.
-func decodeManifest(raw []byte) (*xManifest, error) {
+// it with androidbinary, recovering from any panic. Our own reader (axml.go)
+// also reads it, using the resource map as Android does; fields androidbinary
+// missed (attribute names blanked or renamed by an obfuscator) are taken from
+// it, and note says so.
+func decodeManifest(raw []byte) (m *xManifest, note string, err error) {
 	if err := CheckXML(raw); err != nil {
-		return nil, fmt.Errorf("AndroidManifest.xml: %w", err)
+		return nil, "", fmt.Errorf("AndroidManifest.xml: %w", err)
 	}
-	var m xManifest
-	err := guarded("AndroidManifest.xml", func() error {
+	var lib xManifest
+	libErr := guarded("AndroidManifest.xml", func() error {
 		x, err := androidbinary.NewXMLFile(bytes.NewReader(raw))
 		if err != nil {
 			return err
 		}
-		return x.Decode(&m, nil, nil)
+		return x.Decode(&lib, nil, nil)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("%w: AndroidManifest.xml: %v", ErrMalformed, err)
+	if libErr == nil && lib.XMLName.Local != "manifest" {
+		libErr = fmt.Errorf("root is <%s>", lib.XMLName.Local)
 	}
-	if m.XMLName.Local != "manifest" {
-		return nil, fmt.Errorf("%w: AndroidManifest.xml root is <%s>", ErrMalformed, m.XMLName.Local)
+	var own *xManifest
+	ownErr := guarded("AndroidManifest.xml (own reader)", func() error {
+		els, err := readAXML(raw)
+		if err != nil {
+			return err
+		}
+		own, err = manifestFromAXML(els)
+		return err
+	})
+	switch {
+	case libErr != nil && ownErr != nil:
+		return nil, "", fmt.Errorf("%w: AndroidManifest.xml: %v", ErrMalformed, libErr)
+	case libErr != nil:
+		return own, "AndroidManifest.xml read by the fallback reader: " + libErr.Error(), nil
+	case ownErr != nil:
+		return &lib, "", nil
 	}
-	return &m, nil
+	if n := fillMissing(&lib, own); n > 0 {
+		note = fmt.Sprintf("AndroidManifest.xml: %d fields recovered from the resource map (obfuscated attribute names?)", n)
+	}
+	return &lib, note, nil
+}
+
+// fillMissing copies into a what b has and a lacks; it returns how many
+// fields it filled.
+func fillMissing(a, b *xManifest) int {
+	n := 0
+	fill := func(dst *string, src string) {
+		if *dst == "" && src != "" {
+			*dst = src
+			n++
+		}
+	}
+	fill(&a.Package, b.Package)
+	fill(&a.Split, b.Split)
+	fill(&a.VersionCode, b.VersionCode)
+	fill(&a.VersionName, b.VersionName)
+	if len(a.SDK) == 0 && len(b.SDK) > 0 {
+		a.SDK = b.SDK
+		n++
+	} else if len(a.SDK) > 0 && len(b.SDK) > 0 {
+		fill(&a.SDK[0].Min, b.SDK[0].Min)
+		fill(&a.SDK[0].Target, b.SDK[0].Target)
+	}
+	perms := func(x, y []xName) []xName {
+		have := 0
+		for _, p := range x {
+			if p.Name != "" {
+				have++
+			}
+		}
+		want := 0
+		for _, p := range y {
+			if p.Name != "" {
+				want++
+			}
+		}
+		if want > have {
+			n++
+			return y
+		}
+		return x
+	}
+	a.Perms = perms(a.Perms, b.Perms)
+	a.Perms23 = perms(a.Perms23, b.Perms23)
+	if len(a.App) == 0 && len(b.App) > 0 {
+		a.App = b.App
+		n++
+	} else if len(a.App) > 0 && len(b.App) > 0 {
+		fill(&a.App[0].Label, b.App[0].Label)
+		named := func(ms []xMeta) int {
+			k := 0
+			for _, m := range ms {
+				if m.Name != "" {
+					k++
+				}
+			}
+			return k
+		}
+		if named(b.App[0].Meta) > named(a.App[0].Meta) {
+			a.App[0].Meta = b.App[0].Meta
+			n++
+		}
+	}
+	return n
 }
 
 func readTable(f *zip.File, o Options) (*androidbinary.TableFile, error) {

@@ -257,3 +257,53 @@ func TestReadBundle(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnReaderAgrees: for well-formed manifests our fallback reader and
+// androidbinary decode the same thing.
+func TestOwnReaderAgrees(t *testing.T) {
+	opts := append([]apktest.Options{seedOptions}, oracleVariants...)
+	for _, o := range opts {
+		for _, utf8 := range []bool{false, true} {
+			o.UTF8 = utf8
+			raw := apktest.Manifest(o)
+			lib, note, err := decodeManifest(raw)
+			if err != nil || note != "" {
+				t.Fatalf("%s: %v %q", o.Package, err, note)
+			}
+			els, err := readAXML(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			own, err := manifestFromAXML(els)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lib.XMLName = own.XMLName
+			if fmt.Sprintf("%+v", *lib) != fmt.Sprintf("%+v", *own) {
+				t.Errorf("%s utf8=%v:\nlib %+v\nown %+v", o.Package, utf8, *lib, *own)
+			}
+		}
+	}
+}
+
+// TestStrippedAttributeNames: an obfuscated manifest whose android:
+// attribute names are blank is still read, through the resource map.
+func TestStrippedAttributeNames(t *testing.T) {
+	o := seedOptions
+	o.StripAttrNames = true
+	for _, utf8 := range []bool{false, true} {
+		o.UTF8 = utf8
+		app, err := readBytes(t, apktest.MustBuild(o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if app.Package != o.Package || app.VersionCode != o.VersionCode || app.VersionName != o.VersionName ||
+			app.Label != o.Label || app.MinSDK != o.MinSDK || app.TargetSDK != o.TargetSDK ||
+			!slices.Equal(app.Permissions, []string{"android.permission.CAMERA"}) || app.MetaData["k"] != "v" || app.MetaData["r"] != "value of x" {
+			t.Errorf("utf8=%v: %+v", utf8, app)
+		}
+		if len(app.DexErrors) == 0 {
+			t.Error("no note about the recovered fields")
+		}
+	}
+}

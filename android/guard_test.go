@@ -42,7 +42,7 @@ func TestGuards(t *testing.T) {
 			start := time.Now()
 			var err error
 			if tc.manifest != nil {
-				_, err = decodeManifest(tc.manifest)
+				_, _, err = decodeManifest(tc.manifest)
 			} else {
 				_, err = DecodeTable(tc.table)
 			}

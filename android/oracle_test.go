@@ -80,7 +80,10 @@ func TestAaptBadgingOracle(t *testing.T) {
 	if err != nil {
 		t.Skip("aapt not installed")
 	}
-	for _, o := range oracleVariants {
+	stripped := oracleVariants[0]
+	stripped.Package += ".stripped"
+	stripped.StripAttrNames = true // aapt, like Android, reads attributes by resource ID
+	for _, o := range append(slices.Clone(oracleVariants), stripped) {
 		t.Run(o.Package, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "a.apk")
 			os.WriteFile(p, apktest.MustBuild(o), 0o600)

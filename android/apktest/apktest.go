@@ -25,15 +25,21 @@ type Options struct {
 	MultiDex      int               // split Classes over this many classes*.dex (default 1)
 	MinSDK        int
 	TargetSDK     int
-	SplitName     string            // <manifest split="..."> for a split APK
-	UTF8          bool              // UTF-8 string pool in the manifest
-	NoResources   bool              // omit resources.arsc
-	NoDex         bool              // omit classes.dex
-	Extra         map[string][]byte // more zip entries (name -> content), stored
+	SplitName     string // <manifest split="..."> for a split APK
+	UTF8          bool   // UTF-8 string pool in the manifest
+	// StripAttrNames blanks android: attribute names in the manifest string
+	// pool, leaving only the resource map (as obfuscators do).
+	StripAttrNames bool
+	NoResources    bool              // omit resources.arsc
+	NoDex          bool              // omit classes.dex
+	Extra          map[string][]byte // more zip entries (name -> content), stored
 }
 
 // Manifest returns the binary AndroidManifest.xml for o.
 func Manifest(o Options) []byte {
+	if o.StripAttrNames {
+		return EncodeXMLStripped(manifestTree(o), o.UTF8)
+	}
 	return EncodeXML(manifestTree(o), o.UTF8)
 }
 

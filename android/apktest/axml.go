@@ -141,6 +141,17 @@ func appendLen8(b []byte, n int) []byte {
 // string pool (UTF-16, or UTF-8 when utf8 is set), a resource map for the
 // android: attribute names, the android namespace and the element tree.
 func EncodeXML(root *Element, utf8 bool) []byte {
+	return encodeXML(root, utf8, false)
+}
+
+// EncodeXMLStripped is EncodeXML with the names of android: attributes that
+// have a resource ID blanked in the string pool, as obfuscators do: only the
+// resource map still says which attribute is which (Android reads that).
+func EncodeXMLStripped(root *Element, utf8 bool) []byte {
+	return encodeXML(root, utf8, true)
+}
+
+func encodeXML(root *Element, utf8, strip bool) []byte {
 	// Attribute names with resource IDs must come first in the pool, in the
 	// same order as the resource map.
 	var named []string
@@ -226,7 +237,14 @@ func EncodeXML(root *Element, utf8 bool) []byte {
 	body = le.AppendUint32(body, prefix)
 	body = le.AppendUint32(body, uri)
 
-	sp := stringPool(p.strs, utf8)
+	strs := p.strs
+	if strip {
+		strs = append([]string(nil), strs...)
+		for i := range named {
+			strs[i] = ""
+		}
+	}
+	sp := stringPool(strs, utf8)
 	var rmap []byte
 	rmap = le.AppendUint16(rmap, 0x0180)
 	rmap = le.AppendUint16(rmap, 8)
