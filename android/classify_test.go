@@ -96,6 +96,7 @@ func TestClassifyStoragePath(t *testing.T) {
 		{"Download/report.PDF", S{Download: true, MediaType: "document"}},
 		{"storage/1A2B-3C4D/DCIM/Camera/IMG.jpg", S{Camera: true, MediaType: "image"}},
 		{"Pictures/holiday.jpg", S{MediaType: "image"}},
+		{"Internal shared storage/DCIM/Camera/IMG_1.jpg", S{Camera: true, MediaType: "image"}},
 		{"", S{}},
 		{"/", S{}},
 		{"Android/media", S{}},

@@ -31,7 +31,7 @@ type StoragePath struct {
 
 var volumePrefix = regexp.MustCompile(`(?i)^(?:` +
 	`storage/emulated/[0-9]+/|storage/self/primary/|data/media/[0-9]+/|mnt/sdcard/|sdcard/|` +
-	`storage/[0-9a-f]{4}-[0-9a-f]{4}/)`)
+	`storage/[0-9a-f]{4}-[0-9a-f]{4}/|internal shared storage/|internal storage/)`)
 
 // packageMessengers maps owner packages to messenger names.
 var packageMessengers = map[string]string{
@@ -127,7 +127,8 @@ var cryptExt = regexp.MustCompile(`^\.crypt[0-9]*$`)
 
 // ClassifyStoragePath classifies a '/'-separated path relative to the root of
 // Android shared storage (a leading storage/emulated/0/, sdcard/ and similar
-// volume prefixes are stripped). Matching is case-insensitive. It is a pure
+// volume prefixes, and the "Internal shared storage/" folder an MTP copy
+// starts with, are stripped). Matching is case-insensitive. It is a pure
 // function of the path; it reads nothing.
 func ClassifyStoragePath(p string) StoragePath {
 	var s StoragePath
