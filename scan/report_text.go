@@ -39,10 +39,22 @@ func (t *textWriter) raw(s string) {
 
 // line writes s (already safe) wrapped to the width; the first line starts
 // with first, the following ones with rest (usually spaces). Prefixes are
-// plain text; colour codes may be passed in pre and post around the first
-// line's prefix only.
+// plain text.
 func (t *textWriter) line(first, rest, s string) {
 	t.styledLine("", first, rest, s)
+}
+
+// paintedLine is line with every wrapped line wholly in the colour style.
+func (t *textWriter) paintedLine(style, first, rest, s string) {
+	lines := textWrap(s, t.width-utf8.RuneCountInString(first), t.width-utf8.RuneCountInString(rest))
+	for i, l := range lines {
+		p := rest
+		if i == 0 {
+			p = first
+		}
+		t.raw(t.paint(style, p+strings.TrimRight(l, " ")))
+		t.raw("\n")
+	}
 }
 
 // styledLine is line with the first prefix wrapped in the colour code style.
@@ -175,7 +187,7 @@ func writeTextReport(w io.Writer, r *Report, o WriteOptions) error {
 	case VerdictIncomplete:
 		style = ansiYellow
 	}
-	t.styledLine(style, "VERDICT: ", "         ", reportVerdictLine(r))
+	t.paintedLine(style, "VERDICT: ", "         ", reportVerdictLine(r))
 	t.blank()
 
 	textFindings(t, r)
@@ -194,7 +206,7 @@ func textSources(t *textWriter, r *Report) {
 		t.blank()
 		return
 	}
-	t.line("", "", t.paint(ansiBold, "Sources"))
+	t.paintedLine(ansiBold, "", "", "Sources")
 	for i := range r.Sources {
 		s := &r.Sources[i]
 		head := fmt.Sprintf("[%d] ", i)
@@ -281,7 +293,7 @@ func textFindings(t *textWriter, r *Report) {
 		for j < len(sorted) && sorted[j].Category == cat {
 			j++
 		}
-		t.line("", "", t.paint(ansiBold, fmt.Sprintf("== %s (%d) ==", reportCategoryTitle(cat), j-i)))
+		t.paintedLine(ansiBold, "", "", fmt.Sprintf("== %s (%d) ==", reportCategoryTitle(cat), j-i))
 		t.blank()
 		for _, f := range sorted[i:j] {
 			tag := "[" + strings.ToUpper(reportSafe(string(f.Severity))) + "] "
@@ -329,7 +341,7 @@ func textSkipped(t *textWriter, r *Report) {
 	if len(r.Skipped) == 0 {
 		return
 	}
-	t.line("", "", t.paint(ansiBold, fmt.Sprintf("Skipped files (%d)", len(r.Skipped))))
+	t.paintedLine(ansiBold, "", "", fmt.Sprintf("Skipped files (%d)", len(r.Skipped)))
 	for i, s := range r.Skipped {
 		if i == textSkippedShown {
 			t.line("  ", "  ", fmt.Sprintf("... and %d more; use --format json for all.", len(r.Skipped)-textSkippedShown))

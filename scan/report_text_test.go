@@ -37,7 +37,7 @@ func TestTextReportColour(t *testing.T) {
 		t.Error("colour without WriteOptions.Color")
 	}
 	col := textOf(t, goldenReport(), WriteOptions{Color: true})
-	if !strings.Contains(col, ansiRed+"[HIGH] "+ansiReset) || !strings.Contains(col, ansiYellow+"VERDICT: "+ansiReset) {
+	if !strings.Contains(col, ansiRed+"[HIGH] "+ansiReset) || !strings.Contains(col, ansiYellow+"VERDICT: INCOMPLETE") {
 		t.Error("severity or verdict not coloured")
 	}
 	// The hostile name is still quoted: its ESC must not appear raw.
