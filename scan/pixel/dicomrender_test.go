@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -218,6 +219,23 @@ func (d *dcmImage) render() (*image.Gray, error) {
 	}
 	if wh <= wl {
 		return nil, errors.New("dicom: flat image")
+	}
+	// A stored window that clips almost everything (PET in other units,
+	// a window meant for another LUT) is not what a viewer would show:
+	// fall back to the 1st-99th percentile range.
+	clipped := 0
+	for _, v := range vals {
+		if v <= wl || v >= wh {
+			clipped++
+		}
+	}
+	if clipped*10 > len(vals)*9 {
+		s := append([]float64(nil), vals...)
+		sort.Float64s(s)
+		wl, wh = s[len(s)/100], s[len(s)*99/100]
+		if wh <= wl {
+			wl, wh = lo, hi
+		}
 	}
 	g := image.NewGray(image.Rect(0, 0, d.cols, d.rows))
 	for i, v := range vals {

@@ -102,7 +102,7 @@ func (f features) radiographScore() (float64, int) {
 		(1 - ramp(f.flat, 0.2, 0.3)) * ramp(f.centreLift, 0.02, 0.06)
 	// Film on a light box: bright surround, grey film with dark areas and
 	// a real mid-grey body, centre darker than the surround.
-	box := ramp(f.grey, 0.88, 0.95) * ramp(f.ringBright, 0.5, 0.8) * ramp(f.dark, 0.08, 0.15) *
+	box := ramp(f.grey, 0.8, 0.9) * ramp(f.ringBright, 0.35, 0.55) * ramp(f.dark, 0.08, 0.15) *
 		ramp(f.mid, 0.2, 0.3) * ramp(f.edges, 0.03, 0.06) * (1 - ramp(f.edges, 0.16, 0.22)) *
 		(1 - ramp(f.otsu, 0.94, 0.97)) * ramp(-f.centreLift, 0.15, 0.3)
 	switch {
