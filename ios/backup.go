@@ -92,6 +92,7 @@ type Backup struct {
 	dbErr        error
 	tmpDir       string
 	dbs          []*sql.DB
+	extracted    map[string]string // fileID(s) -> private copy of a database
 	closed       bool
 }
 
@@ -318,6 +319,7 @@ func (b *Backup) Close() error {
 		errs = append(errs, db.Close())
 	}
 	b.dbs = nil
+	b.extracted = nil
 	if b.tmpDir != "" {
 		errs = append(errs, os.RemoveAll(b.tmpDir))
 		b.tmpDir = ""

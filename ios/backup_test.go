@@ -434,6 +434,18 @@ func TestOpenSQLiteWAL(t *testing.T) {
 			if _, err := sdb.Exec("INSERT INTO t VALUES ('x')"); err == nil {
 				t.Error("database is writable")
 			}
+			// A second open reuses the private copy.
+			sdb2, err := b.OpenSQLite(context.Background(), "HomeDomain", "Library/x/my db.sqlite")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := sdb2.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != len(tc.want) {
+				t.Errorf("second open: %d rows, %v", n, err)
+			}
+			if len(b.extracted) > 1 {
+				t.Errorf("%d private copies", len(b.extracted))
+			}
 			if ndb, err := b.OpenSQLite(context.Background(), "HomeDomain", "Library/x/notadb"); err == nil {
 				if _, err := ndb.Exec("SELECT * FROM sqlite_master"); err == nil {
 					t.Error("non-database opened and queried")

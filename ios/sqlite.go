@@ -47,22 +47,9 @@ func (b *Backup) OpenSQLite(ctx context.Context, domain, relativePath string) (*
 			return nil, err
 		}
 	} else {
-		dir, err := b.newTempSubdir()
+		p, err := b.extractDB(f, wal)
 		if err != nil {
 			return nil, err
-		}
-		name := path.Base(relativePath)
-		if name == "." || name == "/" || name == ".." || strings.ContainsAny(name, `\:`) {
-			name = "db.sqlite"
-		}
-		p := filepath.Join(dir, name)
-		if err := b.extract(f, p); err != nil {
-			return nil, err
-		}
-		if wal != nil {
-			if err := b.extract(wal, p+"-wal"); err != nil {
-				return nil, err
-			}
 		}
 		if uri, err = sqliteURI(p, false); err != nil {
 			return nil, err
@@ -84,6 +71,45 @@ func (b *Backup) OpenSQLite(ctx context.Context, domain, relativePath string) (*
 	}
 	b.dbs = append(b.dbs, db)
 	return db, nil
+}
+
+// extractDB copies (decrypting) a database and its WAL into a fresh private
+// directory, once per database: later calls reuse the copy.
+func (b *Backup) extractDB(f, wal *File) (string, error) {
+	key := f.ID
+	if wal != nil {
+		key += "+" + wal.ID
+	}
+	b.mu.Lock()
+	p, ok := b.extracted[key]
+	b.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	dir, err := b.newTempSubdir()
+	if err != nil {
+		return "", err
+	}
+	name := path.Base(f.RelativePath)
+	if name == "." || name == "/" || name == ".." || name == "" || strings.ContainsAny(name, `\:`) {
+		name = "db.sqlite"
+	}
+	p = filepath.Join(dir, name)
+	if err := b.extract(f, p); err != nil {
+		return "", err
+	}
+	if wal != nil {
+		if err := b.extract(wal, p+"-wal"); err != nil {
+			return "", err
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.extracted == nil {
+		b.extracted = map[string]string{}
+	}
+	b.extracted[key] = p
+	return p, nil
 }
 
 // extract writes the plaintext of f to a new private file dst.
