@@ -101,7 +101,7 @@ func ReadAPK(r io.ReaderAt, size int64, opts *Options) (*App, error) {
 	}
 	if !o.SkipDex {
 		m := trackers.NewMatcher()
-		readDexes(r, zr, o, app, m)
+		readDexes(r, size, zr, o, app, m)
 		app.SDKs = m.SDKs()
 	}
 	return app, nil
@@ -144,7 +144,9 @@ func readEntry(f *zip.File, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
 	}
 	defer rc.Close()
-	buf := bytes.NewBuffer(make([]byte, 0, min(int64(f.UncompressedSize64), limit)+1))
+	// The declared size is only a hint: never preallocate more than 1 MiB on
+	// its word; the buffer grows with the bytes that really arrive.
+	buf := bytes.NewBuffer(make([]byte, 0, min(int64(f.UncompressedSize64), limit, 1<<20)+1))
 	n, err := io.Copy(buf, io.LimitReader(rc, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
@@ -451,7 +453,7 @@ func resolve(t *androidbinary.TableFile, v string) string {
 }
 
 // readDexes lists the classes of every classes*.dex in zr into m.
-func readDexes(r io.ReaderAt, zr *zip.Reader, o Options, app *App, m *trackers.Matcher) {
+func readDexes(r io.ReaderAt, size int64, zr *zip.Reader, o Options, app *App, m *trackers.Matcher) {
 	var names []*zip.File
 	for _, f := range zr.File {
 		if dexName.MatchString(f.Name) {
@@ -473,7 +475,7 @@ func readDexes(r io.ReaderAt, zr *zip.Reader, o Options, app *App, m *trackers.M
 			// Stored: read in place, no copy.
 			var off int64
 			if off, err = f.DataOffset(); err == nil {
-				n, err = dex.ReadClasses(io.NewSectionReader(r, off, int64(f.UncompressedSize64)), int64(f.UncompressedSize64), add)
+				n, err = storedDex(r, size, off, int64(f.UncompressedSize64), add)
 			}
 		} else {
 			var b []byte
@@ -486,6 +488,16 @@ func readDexes(r io.ReaderAt, zr *zip.Reader, o Options, app *App, m *trackers.M
 			app.DexErrors = append(app.DexErrors, f.Name+": "+err.Error())
 		}
 	}
+}
+
+// storedDex reads a stored (uncompressed) DEX in place. The zip's declared
+// size is checked against the real data first: DEX bounds checks are only as
+// good as the size they are given.
+func storedDex(r io.ReaderAt, size, off, n int64, add func(string) error) (int, error) {
+	if off < 0 || n < 0 || off > size || n > size-off {
+		return 0, fmt.Errorf("stored entry (%d bytes at %d) runs past the end of the archive (%d)", n, off, size)
+	}
+	return dex.ReadClasses(io.NewSectionReader(r, off, n), n, add)
 }
 
 func dexOrder(name string) int {

@@ -307,3 +307,28 @@ func TestStrippedAttributeNames(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredDexLyingSize: a stored classes.dex whose zip headers claim far
+// more bytes than the archive holds must not be trusted for allocation.
+func TestStoredDexLyingSize(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("AndroidManifest.xml")
+	w.Write(apktest.Manifest(apktest.Options{Package: "x.y"}))
+	w, _ = zw.CreateRaw(&zip.FileHeader{Name: "classes.dex", Method: zip.Store,
+		CompressedSize64: 200 << 20, UncompressedSize64: 200 << 20})
+	w.Write(apktest.Dex([]string{"La/B;"}))
+	zw.Close()
+	b := buf.Bytes()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	app, err := readBytes(t, b)
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+		t.Errorf("allocated %d MiB", alloc>>20)
+	}
+	if err == nil && len(app.DexErrors) == 0 {
+		t.Errorf("no error: %+v", app)
+	}
+	t.Logf("err=%v dexErrors=%v", err, app)
+}

@@ -54,7 +54,7 @@ func ReadBundle(r io.ReaderAt, size int64, opts *Options) (*App, error) {
 	var parts []part
 	var errs []string
 	for _, f := range apks {
-		app, err := readInner(r, f, o)
+		app, err := readInner(r, size, f, o)
 		if err != nil {
 			errs = append(errs, f.Name+": "+err.Error())
 			continue
@@ -150,13 +150,16 @@ func splitName(name string) string {
 }
 
 // readInner reads one APK inside a bundle.
-func readInner(r io.ReaderAt, f *zip.File, o Options) (*App, error) {
+func readInner(r io.ReaderAt, size int64, f *zip.File, o Options) (*App, error) {
 	if f.Method == zip.Store && f.CompressedSize64 == f.UncompressedSize64 {
 		off, err := f.DataOffset()
 		if err != nil {
 			return nil, err
 		}
 		n := int64(f.UncompressedSize64)
+		if off < 0 || n < 0 || off > size || n > size-off {
+			return nil, fmt.Errorf("stored entry (%d bytes at %d) runs past the end of the bundle (%d)", n, off, size)
+		}
 		return ReadAPK(io.NewSectionReader(r, off, n), n, &o)
 	}
 	if f.UncompressedSize64 > uint64(o.MaxInnerAPK) {
