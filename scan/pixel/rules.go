@@ -90,10 +90,11 @@ func (f features) radiographDetail(branch int) string {
 func (f features) radiographScore() (float64, int) {
 	// Cross-sectional (CT/MR): near-grey, dark surround, much dark, a
 	// real mid-grey body (not black-on-white text or UI), some texture
-	// (not a smooth dark night scene), brighter centre.
-	cross := ramp(f.grey, 0.85, 0.95) * ramp(f.darkBorder, 0.4, 0.7) * ramp(f.dark, 0.15, 0.3) *
+	// (not a smooth dark night scene), clearly two-toned (body vs air) but
+	// not pure black-and-white, brighter centre.
+	cross := ramp(f.grey, 0.85, 0.95) * ramp(f.darkBorder, 0.38, 0.65) * ramp(f.dark, 0.13, 0.27) *
 		ramp(f.mid, 0.12, 0.22) * ramp(f.body, 0.08, 0.14) * ramp(f.edges, 0.02, 0.05) * (1 - ramp(f.edges, 0.16, 0.22)) *
-		(1 - ramp(f.otsu, 0.94, 0.97)) * ramp(f.centreLift, 0, 0.1)
+		ramp(f.otsu, 0.55, 0.65) * (1 - ramp(f.otsu, 0.94, 0.97)) * ramp(f.centreLift, 0, 0.1)
 	// Projection X-ray: grey, bimodal, mostly mid-grey, smooth, left-right
 	// balanced, no paper-white background or flat UI areas. Tuned on one
 	// real chest radiograph only: deliberately narrow.
