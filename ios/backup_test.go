@@ -261,6 +261,13 @@ func TestCorruptManifest(t *testing.T) {
 		{"garbage", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "Manifest.db"), []byte("this is not a database at all"), 0o644)
 		}},
+		{"missing", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "Manifest.db"))
+		}},
+		{"directory", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "Manifest.db"))
+			os.Mkdir(filepath.Join(dir, "Manifest.db"), 0o755)
+		}},
 		{"empty", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "Manifest.db"), nil, 0o644)
 		}},
@@ -635,6 +642,22 @@ func TestDeterministic(t *testing.T) {
 			if v.hash != sb[k].hash {
 				t.Errorf("enc=%v: %s differs", enc, k)
 			}
+		}
+	}
+}
+
+func TestIsRegular(t *testing.T) {
+	for _, tc := range []struct {
+		flags int
+		mode  uint32
+		want  bool
+	}{
+		{1, 0, true}, {2, 0o40755, false}, {4, 0o120755, false},
+		{0, 0o100644, true}, {0, 0o40755, false}, {0, 0, false},
+	} {
+		f := &File{Flags: tc.flags, Mode: tc.mode}
+		if f.IsRegular() != tc.want {
+			t.Errorf("flags %d mode %o: IsRegular = %v", tc.flags, tc.mode, !tc.want)
 		}
 	}
 }
