@@ -215,7 +215,9 @@ func readManifest(zr *zip.Reader, o Options) (*App, error) {
 		app.DexErrors = append(app.DexErrors, note)
 	}
 	var table *androidbinary.TableFile
-	if tf := findFile(zr, "resources.arsc"); tf != nil {
+	// The table is only needed to resolve references; parsing a large one
+	// costs about nine times its size, so skip it when nothing refers to it.
+	if tf := findFile(zr, "resources.arsc"); tf != nil && hasReference(m) {
 		table, err = readTable(tf, o)
 		if err != nil {
 			app.DexErrors = append(app.DexErrors, "resources.arsc: "+err.Error())
@@ -311,6 +313,27 @@ func decodeManifest(raw []byte) (m *xManifest, note string, err error) {
 		note = fmt.Sprintf("AndroidManifest.xml: %d fields recovered from the resource map (obfuscated attribute names?)", n)
 	}
 	return &lib, note, nil
+}
+
+// hasReference reports whether any manifest value ReadAPK returns is a
+// resource reference.
+func hasReference(m *xManifest) bool {
+	vals := []string{m.Package, m.VersionCode, m.VersionName}
+	for _, s := range m.SDK {
+		vals = append(vals, s.Min, s.Target)
+	}
+	for _, a := range m.App {
+		vals = append(vals, a.Label)
+		for _, md := range a.Meta {
+			vals = append(vals, md.Value, md.Resource)
+		}
+	}
+	for _, v := range vals {
+		if androidbinary.IsResID(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // fillMissing copies into a what b has and a lacks; it returns how many
