@@ -143,7 +143,7 @@ func AndroidTree(dir string) ([]Expect, error) {
 	t.write("WhatsApp/Databases/msgstore.db.crypt14", []byte("not a real database, just bytes"))
 	// WhatsApp, Android 11+ layout: a radiograph without metadata.
 	t.jpeg("Android/media/com.whatsapp/WhatsApp/Media/WhatsApp Images/IMG-20261019-WA0003.jpg",
-		exiftest.Options{Image: Radiograph(320, 240, 9)})
+		exiftest.Options{Image: RealImage("chest-cr")})
 	// Telegram, both layouts.
 	t.jpeg("Telegram/Telegram Images/428_1730000000.jpg", exiftest.Options{Image: Landscape(320, 240, 10)})
 	t.jpeg("Android/media/org.telegram.messenger/Telegram/Telegram Images/429_1730000001.jpg",
@@ -164,7 +164,8 @@ func AndroidTree(dir string) ([]Expect, error) {
 		{"Pictures/Wound clinic/IMG_0042.jpg", "clinical-photo", []string{"clinical-keyword"}},
 		{"WhatsApp/Media/WhatsApp Images/IMG-20261018-WA0001.jpg", "messaging-attachment", []string{"messenger"}},
 		{"WhatsApp/Media/WhatsApp Images/Sent/IMG-20261018-WA0002.jpg", "messaging-attachment", []string{"messenger"}},
-		{"Android/media/com.whatsapp/WhatsApp/Media/WhatsApp Images/IMG-20261019-WA0003.jpg", "messaging-attachment", []string{"messenger"}},
+		{"Android/media/com.whatsapp/WhatsApp/Media/WhatsApp Images/IMG-20261019-WA0003.jpg", "messaging-attachment", []string{"messenger", "radiograph"}},
+		{"Android/media/com.whatsapp/WhatsApp/Media/WhatsApp Images/IMG-20261019-WA0003.jpg", "clinical-photo", []string{"radiograph"}},
 		{"Telegram/Telegram Images/428_1730000000.jpg", "messaging-attachment", []string{"messenger"}},
 		{"Android/media/org.telegram.messenger/Telegram/Telegram Images/429_1730000001.jpg", "messaging-attachment", []string{"messenger"}},
 		{"Download/FreeCam_Pro.apk", "risky-app", nil},

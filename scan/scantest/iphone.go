@@ -61,7 +61,7 @@ func IPhoneBackup(dir string, encrypted bool) ([]Expect, error) {
 		return nil, err
 	}
 	add(cr, "Media/DCIM/100APPLE/IMG_0002.HEIC", heic, nil)
-	add(cr, "Media/DCIM/100APPLE/IMG_0003.JPG", jpeg(exiftest.Options{Image: Radiograph(320, 240, 21)}), map[string][]byte{
+	add(cr, "Media/DCIM/100APPLE/IMG_0003.JPG", jpeg(exiftest.Options{Image: RealImage("chest-cr-on-monitor")}), map[string][]byte{
 		"com.apple.assetsd.creatorBundleID": []byte("net.whatsapp.WhatsApp"),
 	})
 	add(cr, "Media/DCIM/100APPLE/IMG_0004.JPG", jpeg(iphone("2026-08-01 15:00:00", gps(AwayHome))), nil)
@@ -94,7 +94,7 @@ func IPhoneBackup(dir string, encrypted bool) ([]Expect, error) {
 	add(artifacts.SMSDB.Domain, artifacts.SMSDB.RelativePath, sms, nil)
 
 	// WhatsApp: a radiograph in a chat.
-	add(artifacts.DomainWhatsApp, whatsAppChatMedia, jpeg(exiftest.Options{Image: Radiograph(320, 240, 23)}), nil)
+	add(artifacts.DomainWhatsApp, whatsAppChatMedia, jpeg(exiftest.Options{Image: RealImage("head-mr")}), nil)
 	chat, err := artifactstest.ChatStorageDB([]artifacts.WhatsAppMedia{{
 		RawPath: "Media/447700900123@s.whatsapp.net/a/3/4f1c2b7e-9d1a-4c55-b0a3-2f6e8c1d7a90.jpg", Chat: "Ward 7 team",
 		ChatJID: "447700900123@s.whatsapp.net", Sender: "447700900789@s.whatsapp.net", FromMe: boolp(false),
@@ -144,10 +144,12 @@ func IPhoneBackup(dir string, encrypted bool) ([]Expect, error) {
 	return []Expect{
 		{"CameraRollDomain/Media/DCIM/100APPLE/IMG_0001.JPG", "clinical-photo", []string{"workplace-location"}},
 		{"CameraRollDomain/Media/DCIM/100APPLE/IMG_0002.HEIC", "clinical-photo", []string{"workplace-location"}},
-		{"CameraRollDomain/Media/DCIM/100APPLE/IMG_0003.JPG", "messaging-attachment", []string{"messenger", "cloud-synced"}},
+		{"CameraRollDomain/Media/DCIM/100APPLE/IMG_0003.JPG", "messaging-attachment", []string{"messenger", "cloud-synced", "radiograph"}},
+		{"CameraRollDomain/Media/DCIM/100APPLE/IMG_0003.JPG", "clinical-photo", []string{"radiograph"}},
 		{"MediaDomain/" + smsAttachment, "clinical-photo", []string{"patient-identifier"}},
 		{"MediaDomain/" + smsAttachment, "messaging-attachment", []string{"messenger", "patient-identifier"}},
-		{artifacts.DomainWhatsApp + "/" + whatsAppChatMedia, "messaging-attachment", []string{"messenger"}},
+		{artifacts.DomainWhatsApp + "/" + whatsAppChatMedia, "messaging-attachment", []string{"messenger", "radiograph"}},
+		{artifacts.DomainWhatsApp + "/" + whatsAppChatMedia, "clinical-photo", []string{"radiograph"}},
 	}, nil
 }
 
