@@ -65,3 +65,43 @@ func BenchmarkWalk20k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEncryptedHeader opens a 16 MiB encrypted file and reads its first
+// 4 KiB: the cost must not depend on the file size.
+func BenchmarkEncryptedHeader(b *testing.B) {
+	dir := b.TempDir()
+	w, err := backuptest.New(dir, backuptest.Options{Encrypted: true, Rand: seeded(13), Date: testDate})
+	if err != nil {
+		b.Fatal(err)
+	}
+	big := make([]byte, 16<<20)
+	if err := w.AddFile("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.MOV", big, testDate, nil); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	bk, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bk.Close()
+	if err := bk.Unlock(nil); err != nil {
+		b.Fatal(err)
+	}
+	f, err := bk.Lookup(context.Background(), "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.MOV")
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	for b.Loop() {
+		c, err := bk.Open(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.ReadAt(buf, 0); err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+}
