@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -147,4 +148,44 @@ func TestConcurrentOpen(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// TestCorruptPage: a damaged page in the middle of Manifest.db ends Walk with
+// ErrCorruptManifest after the readable rows, without a panic.
+func TestCorruptPage(t *testing.T) {
+	dir := manyRowBackup(t, 3000, false)
+	p := filepath.Join(dir, "Manifest.db")
+	db, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := int(db[16])<<8 | int(db[17])
+	if page == 1 {
+		page = 65536
+	}
+	corrupted := 0
+	for off := page; off+page <= len(db); off += page {
+		if db[off] == 0x0D && off > len(db)/2 { // a table leaf page in the second half
+			for i := 0; i < 64; i++ {
+				db[off+i] = 0xFF
+			}
+			corrupted++
+			break
+		}
+	}
+	if corrupted == 0 {
+		t.Skip("no leaf page found")
+	}
+	os.WriteFile(p, db, 0o644)
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	n := 0
+	err = b.Walk(context.Background(), func(*File) error { n++; return nil })
+	if !errors.Is(err, ErrCorruptManifest) {
+		t.Fatalf("Walk after %d rows: %v", n, err)
+	}
+	t.Logf("%d rows before: %v", n, err)
 }
