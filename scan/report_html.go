@@ -129,7 +129,7 @@ func writeHTMLReport(w io.Writer, r *Report, o WriteOptions) error {
 		hf := htmlFinding{
 			Severity: reportSafe(string(f.Severity)),
 			Category: reportSafe(string(f.Category)),
-			Where:    htmlWhere(f),
+			Where:    reportFindingWhere(r, f),
 			Source:   f.Source,
 			Message:  reportSafe(f.Message),
 			Details:  htmlDetails(f),
@@ -169,14 +169,6 @@ func writeHTMLReport(w io.Writer, r *Report, o WriteOptions) error {
 // control characters or invalid UTF-8 Go-quoted); html/template escapes it.
 func htmlJoinWhere(domain, path string) string {
 	return reportPath(domain, path)
-}
-
-func htmlWhere(f *Finding) string {
-	s := htmlJoinWhere(f.Domain, f.Path)
-	if s == "" && f.App != nil {
-		s = reportSafe(f.App.ID)
-	}
-	return s
 }
 
 // htmlDetails are the extra lines of a finding: messenger, cloud, app.

@@ -300,17 +300,7 @@ func textFindings(t *textWriter, r *Report) {
 			if f.Severity == "" {
 				tag = "[?] "
 			}
-			where := reportPath(f.Domain, f.Path)
-			if where == "" && f.App != nil {
-				where = reportSafe(f.App.ID)
-			}
-			if where == "" {
-				// A finding about a whole source (a device setting).
-				where = reportSafe(reportSourcePath(r, f.Source))
-			}
-			if where == "" {
-				where = "(no path)"
-			}
+			where := reportFindingWhere(r, f)
 			if len(r.Sources) > 1 {
 				where = fmt.Sprintf("source %d: %s", f.Source, where)
 			}

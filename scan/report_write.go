@@ -418,3 +418,19 @@ func reportDetails(f *Finding) []reportDetail {
 	}
 	return out
 }
+
+// reportFindingWhere says where a finding is: its (domain and) path, else
+// the app id, else the source's path (a finding about a whole device).
+func reportFindingWhere(r *Report, f *Finding) string {
+	where := reportPath(f.Domain, f.Path)
+	if where == "" && f.App != nil {
+		where = reportSafe(f.App.ID)
+	}
+	if where == "" {
+		where = reportSafe(reportSourcePath(r, f.Source))
+	}
+	if where == "" {
+		where = "(no path)"
+	}
+	return where
+}
