@@ -2,6 +2,8 @@ package scan
 
 import (
 	"bytes"
+	"encoding/json"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -132,4 +134,58 @@ func htmlBalanced(doc string) string {
 		return "unclosed " + strings.Join(stack, ">")
 	}
 	return ""
+}
+
+// TestHTMLFilterScriptNode runs the page's filter script under node (when
+// installed) against a tiny fake DOM holding the report's finding rows, and
+// checks the category, severity and text filters.
+func TestHTMLFilterScriptNode(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	page := htmlOf(t, goldenReport(), WriteOptions{})
+	script := regexp.MustCompile(`(?s)<script>(.*)</script>`).FindStringSubmatch(page)
+	if script == nil {
+		t.Fatal("no script")
+	}
+	type row struct{ Cat, Sev, Text string }
+	var rows []row
+	for _, m := range regexp.MustCompile(`(?s)<tr class="finding" data-category="([^"]*)" data-severity="([^"]*)">(.*?)</tr>`).FindAllStringSubmatch(page, -1) {
+		rows = append(rows, row{m[1], m[2], m[3]})
+	}
+	rowsJSON, err := json.Marshal(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog := `
+var rows = ` + string(rowsJSON) + `.map(function (r) {
+  return {cat: r.Cat, sev: r.Sev, textContent: r.Text, hidden: false,
+    getAttribute: function (k) { return k === "data-category" ? this.cat : this.sev; }};
+});
+var on = {}, els = {};
+["filters", "findings", "f-cat", "f-sev", "f-text", "f-count"].forEach(function (id) {
+  els[id] = {value: "", hidden: true, textContent: "",
+    addEventListener: function (ev, f) { on[id + ":" + ev] = f; },
+    querySelectorAll: function () { return rows; }};
+});
+var document = {getElementById: function (id) { return els[id]; }};
+` + script[1] + `
+function shown() { return rows.filter(function (r) { return !r.hidden; }).length; }
+var out = [els["filters"].hidden, els["f-count"].textContent];
+els["f-cat"].value = "risky-app"; on["f-cat:change"](); out.push(shown());
+els["f-cat"].value = ""; els["f-sev"].value = "high"; on["f-sev:change"](); out.push(shown());
+els["f-sev"].value = "medium"; on["f-sev:change"](); out.push(shown());
+els["f-sev"].value = ""; els["f-text"].value = "WHATSAPP"; on["f-text:input"](); out.push(shown());
+console.log(JSON.stringify(out));
+`
+	cmd := exec.Command(node, "-e", prog)
+	outb, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, outb)
+	}
+	// Form shown once JS runs; 2 risky apps; 3 high; 7 medium or higher; 1 WhatsApp.
+	if got, want := strings.TrimSpace(string(outb)), `[false,"10 of 10 shown",2,3,7,1]`; got != want {
+		t.Errorf("filters: got %s, want %s", got, want)
+	}
 }
