@@ -135,7 +135,7 @@ func progressLine(p Progress, now time.Time, maxW int) string {
 	case total >= 0:
 		done := min(max(p.FilesDone, 0), total)
 		barW := 10
-		if maxW >= 100 {
+		if maxW >= 90 {
 			barW = 20
 		}
 		fill := 0
