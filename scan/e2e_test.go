@@ -56,7 +56,7 @@ type e2eTools map[string]string
 
 func e2eLookTools() e2eTools {
 	tl := e2eTools{}
-	for _, n := range []string{"convert", "exiftool", "heif-enc", "img2dcm", "dcmconv", "aapt"} {
+	for _, n := range []string{"convert", "exiftool", "heif-enc", "img2dcm", "dcmconv", "dcmdjpeg", "aapt"} {
 		if p, err := exec.LookPath(n); err == nil {
 			tl[n] = p
 		}
@@ -249,6 +249,7 @@ func e2eFixtures() []e2eFixture {
 				tl.exif(t, f, e2eCamera(e2eAtWork, "2026:10:16 10:15:08", "+01:00", "Apple", "iPhone 15 Pro")...)
 			},
 			want: []string{"clinical-photo:workplace-location"}},
+		// exiftool puts EXIF in a PNG as an eXIf chunk before IDAT
 		{path: camera + "IMG_20261016_101509.png", need: ex, exifOracle: true,
 			make: withExif(gradient("320x240", "gradient:skyblue-green"), e2eCamera(e2eAtWork, "2026:10:16 10:15:09", "", "Google", "Pixel 7")...),
 			want: []string{"clinical-photo:workplace-location"}},
@@ -269,6 +270,31 @@ func e2eFixtures() []e2eFixture {
 				}
 			},
 			want: []string{"clinical-photo:workplace-location"}},
+		// little-endian EXIF (exiftool writes big-endian unless told), west-of-UTC offset
+		{path: camera + "DSC00001.JPG", need: ex, exifOracle: true,
+			make: withExif(sky, append([]string{"-ExifByteOrder=II"}, e2eCamera(e2eAtWork, "2026:10:14 10:32:11", "-05:00", "Sony", "XQ-DQ54")...)...),
+			want: []string{"clinical-photo:workplace-location"}},
+		// southern/eastern hemisphere: signs checked against exiftool
+		{path: camera + "IMG_20261017_120000.jpg", need: ex, exifOracle: true,
+			make: withExif(sky, e2eCamera([]string{"-GPSLatitude=33.8688", "-GPSLatitudeRef=S", "-GPSLongitude=151.2093", "-GPSLongitudeRef=E"},
+				"2026:10:17 12:00:00", "+11:00", "OnePlus", "CPH2449")...)},
+		// a UserComment exiftool must store as UNICODE (non-ASCII characters)
+		{path: camera + "IMG_20261017_120001.jpg", need: ex, exifOracle: true,
+			make: withExif(grey, "-UserComment=Patientin — NHS 943 476 5919, Station 4 ü"),
+			want: []string{"clinical-photo:patient-identifier"}},
+		// a JPEG named .png: sniffed by magic
+		{path: camera + "IMG_20261017_120002.png", need: ex, exifOracle: true,
+			make: withExif(sky, e2eAtWork...),
+			want: []string{"clinical-photo:workplace-location"}},
+		// ImageMagick 6 conversions of a JPEG with EXIF keep the EXIF: in WebP
+		// as an EXIF chunk, in PNG as an eXIf chunk written AFTER IDAT.
+		{path: camera + "IMG_20261017_120003.webp", need: ex, exifOracle: true,
+			make: e2eConverted(e2eCamera(e2eAtWork, "2026:10:17 12:00:03", "+01:00", "Google", "Pixel 6")),
+			want: []string{"clinical-photo:workplace-location"}},
+		{path: camera + "IMG_20261017_120004.png", need: ex, exifOracle: true,
+			make:  e2eConverted(e2eCamera(e2eAtWork, "2026:10:17 12:00:04", "+01:00", "Google", "Pixel 6")),
+			want:  []string{"clinical-photo:workplace-location"},
+			known: "known bug: exif/png.go readPNG stops at the first IDAT (case \"IDAT\", \"IEND\"), but ImageMagick 6.9 `convert x.jpg x.png` writes eXIf after IDAT: GPS/make/time missed (exiftool reads them)"},
 		{path: camera + "landscape.jpg", need: im, exifOracle: true, make: sky},
 		// the file name is HTML; '/' cannot be in a name, so "<script>alert(1)<" is a folder
 		{path: camera + "<script>alert(1)</script>.jpg", need: ex, exifOracle: true,
@@ -292,6 +318,17 @@ func e2eFixtures() []e2eFixture {
 			want: []string{"clinical-photo:dicom"}},
 		{path: "Download/DICOM/IM000002", need: []string{"convert", "img2dcm", "dcmconv"}, make: e2eDICOM("-F"),
 			want: []string{"clinical-photo:dicom"}},
+		// patient name and ID (a valid NHS number) written by img2dcm
+		{path: "Download/DICOM/IM000003", need: []string{"convert", "img2dcm"},
+			make: e2eDICOM("", "-k", "PatientName=Doe^Jane", "-k", "PatientID=9434765919"),
+			want: []string{"clinical-photo:dicom"}},
+		// a DICOM named .jpg
+		{path: "Download/IMG_0042.jpg", need: []string{"convert", "img2dcm"}, make: e2eDICOM(""),
+			want: []string{"clinical-photo:dicom"}},
+		// implicit VR little endian, no preamble (dcmdjpeg, then dcmconv -F +ti)
+		{path: "Download/DICOM/IM000004", need: []string{"convert", "img2dcm", "dcmconv", "dcmdjpeg"},
+			make: e2eDICOMImplicit,
+			want: []string{"clinical-photo:dicom"}},
 		{path: "Download/E2ECam.apk", need: []string{"aapt"}, make: e2eAPK,
 			want: []string{"risky-app:permission-requested"}},
 	}
@@ -311,18 +348,16 @@ func e2eRadiograph(t *testing.T, tl e2eTools, f string) {
 // e2eDICOM makes a DICOM with img2dcm from an ImageMagick JPEG; with
 // dcmconvArgs the result is rewritten by dcmconv (-F: data set only, no
 // preamble, no "DICM", no file meta).
-func e2eDICOM(dcmconvArgs string) func(t *testing.T, tl e2eTools, f string) {
+func e2eDICOM(dcmconvArgs string, img2dcmArgs ...string) func(t *testing.T, tl e2eTools, f string) {
 	return func(t *testing.T, tl e2eTools, f string) {
-		jpg := f + ".src.jpg"
-		defer os.Remove(jpg)
+		jpg := filepath.Join(t.TempDir(), "src.jpg")
 		e2eRadiograph(t, tl, jpg)
 		if dcmconvArgs == "" {
-			tl.run(t, "img2dcm", jpg, f)
+			tl.run(t, "img2dcm", append(img2dcmArgs, jpg, f)...)
 			return
 		}
-		full := f + ".full.dcm"
-		defer os.Remove(full)
-		tl.run(t, "img2dcm", jpg, full)
+		full := filepath.Join(t.TempDir(), "full.dcm")
+		tl.run(t, "img2dcm", append(img2dcmArgs, jpg, full)...)
 		tl.run(t, "dcmconv", dcmconvArgs, full, f)
 		h, err := os.ReadFile(f)
 		if err != nil {
@@ -331,6 +366,27 @@ func e2eDICOM(dcmconvArgs string) func(t *testing.T, tl e2eTools, f string) {
 		if len(h) > 132 && string(h[128:132]) == "DICM" {
 			t.Fatalf("dcmconv %s kept the preamble", dcmconvArgs)
 		}
+	}
+}
+
+// e2eDICOMImplicit makes a small uncompressed DICOM data set in implicit VR
+// little endian without preamble or file meta.
+func e2eDICOMImplicit(t *testing.T, tl e2eTools, f string) {
+	d := t.TempDir()
+	tl.run(t, "convert", "-size", "64x48", "gradient:black-white", "-colorspace", "Gray", filepath.Join(d, "a.jpg"))
+	tl.run(t, "img2dcm", filepath.Join(d, "a.jpg"), filepath.Join(d, "a.dcm"))
+	tl.run(t, "dcmdjpeg", filepath.Join(d, "a.dcm"), filepath.Join(d, "raw.dcm"))
+	tl.run(t, "dcmconv", "-F", "+ti", filepath.Join(d, "raw.dcm"), f)
+}
+
+// e2eConverted makes a JPEG with exiftool EXIF, then converts it with
+// ImageMagick to f's format (by extension).
+func e2eConverted(tags []string) func(t *testing.T, tl e2eTools, f string) {
+	return func(t *testing.T, tl e2eTools, f string) {
+		jpg := filepath.Join(t.TempDir(), "src.jpg")
+		tl.run(t, "convert", "-size", "320x240", "gradient:skyblue-green", jpg)
+		tl.exif(t, jpg, tags...)
+		tl.run(t, "convert", jpg, f)
 	}
 }
 
@@ -502,45 +558,44 @@ func TestE2EOtherTools(t *testing.T) {
 		byPath[f.Path] = append(byPath[f.Path], f)
 	}
 	t.Run("findings", func(t *testing.T) {
-		known := map[string]bool{}
+		fixture := map[string]bool{}
 		for _, fx := range made {
-			known[fx.path] = true
-			var got []string
-			for _, f := range byPath[fx.path] {
-				got = append(got, e2eKey(f))
-			}
-			sort.Strings(got)
-			want := slices.Clone(fx.want)
-			for _, o := range fx.optional {
-				cat, code, _ := strings.Cut(o, ":")
-				if i := slices.Index(got, o); i >= 0 {
-					t.Logf("%s: optional %s fired", fx.path, o)
-					got = slices.Delete(got, i, i+1)
-					continue
+			fixture[fx.path] = true
+			t.Run(strings.ReplaceAll(fx.path, "/", "_"), func(t *testing.T) {
+				var got []string
+				for _, f := range byPath[fx.path] {
+					got = append(got, e2eKey(f))
 				}
-				// an optional code may also sit inside a finding of its category
-				for i, g := range got {
-					if strings.HasPrefix(g, cat+":") && slices.Contains(strings.Split(strings.TrimPrefix(g, cat+":"), "+"), code) {
-						t.Logf("%s: optional %s fired", fx.path, o)
-						got = slices.Delete(got, i, i+1)
-						break
+				sort.Strings(got)
+				for _, o := range fx.optional {
+					if i := e2eOptional(got, o); i >= 0 {
+						t.Logf("optional %s fired", o)
+						if got[i] == o {
+							got = slices.Delete(got, i, i+1)
+						} else { // drop the code from a finding that has others
+							cat, code, _ := strings.Cut(o, ":")
+							codes := strings.Split(strings.TrimPrefix(got[i], cat+":"), "+")
+							codes = slices.DeleteFunc(codes, func(c string) bool { return c == code })
+							got[i] = cat + ":" + strings.Join(codes, "+")
+						}
+					} else {
+						t.Logf("optional %s did not fire", o)
 					}
 				}
-				t.Logf("%s: optional %s did not fire", fx.path, o)
-			}
-			sort.Strings(want)
-			if !slices.Equal(got, want) {
-				if fx.known != "" {
-					t.Logf("%s: %s (got %v, want %v)", fx.path, fx.known, got, want)
-					continue
+				want := slices.Clone(fx.want)
+				sort.Strings(want)
+				switch {
+				case !slices.Equal(got, want) && fx.known != "":
+					t.Skipf("%s\n got  %v\n want %v", fx.known, got, want)
+				case !slices.Equal(got, want):
+					t.Errorf("\n got  %v\n want %v\n%s", got, want, e2eDetails(byPath[fx.path]))
+				case fx.known != "":
+					t.Logf("fixed? it passes despite %q", fx.known)
 				}
-				t.Errorf("%s:\n got  %v\n want %v\n%s", fx.path, got, want, e2eDetails(byPath[fx.path]))
-			} else if fx.known != "" {
-				t.Logf("%s: no longer a limit: %q", fx.path, fx.known)
-			}
+			})
 		}
 		for p, fs := range byPath {
-			if !known[p] {
+			if !fixture[p] {
 				t.Errorf("finding on a file that is not a fixture: %s %s", p, e2eDetails(fs))
 			}
 		}
@@ -581,6 +636,17 @@ func TestE2EOtherTools(t *testing.T) {
 	}
 }
 
+// e2eOptional finds the finding holding the optional "category:code".
+func e2eOptional(got []string, o string) int {
+	cat, code, _ := strings.Cut(o, ":")
+	for i, g := range got {
+		if rest, ok := strings.CutPrefix(g, cat+":"); ok && slices.Contains(strings.Split(rest, "+"), code) {
+			return i
+		}
+	}
+	return -1
+}
+
 func e2eDetails(fs []scan.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
@@ -618,18 +684,9 @@ func e2eCompareInventory(t *testing.T, tl e2eTools, tree string, made []e2eFixtu
 	if err := json.Unmarshal(out, &recs); err != nil {
 		t.Fatalf("exiftool json: %v", err)
 	}
-	str := func(r map[string]any, k string) string {
-		switch v := r[k].(type) {
-		case string:
-			return v
-		case float64:
-			return fmt.Sprint(v)
-		}
-		return ""
-	}
-	num := func(r map[string]any, k string) (float64, bool) {
-		v, ok := r[k].(float64)
-		return v, ok
+	knownBug := map[string]string{}
+	for _, fx := range made {
+		knownBug[fx.path] = fx.known
 	}
 	for _, r := range recs {
 		src, _ := r["SourceFile"].(string)
@@ -640,42 +697,76 @@ func e2eCompareInventory(t *testing.T, tl e2eTools, tree string, made []e2eFixtu
 			t.Errorf("%s: not in the inventory", rel)
 			continue
 		}
-		if want := str(r, "IFD0:Make"); it.Make != want {
-			t.Errorf("%s: make %q, exiftool %q", rel, it.Make, want)
+		t.Run(strings.ReplaceAll(rel, "/", "_"), func(t *testing.T) {
+			e2eCompareItem(t, r, it, knownBug[rel])
+		})
+	}
+	if len(recs) != len(files) {
+		t.Errorf("exiftool read %d of %d files", len(recs), len(files))
+	}
+}
+
+// e2eCompareItem compares one inventory item with exiftool's record; a
+// mismatch on a fixture with a known bug skips.
+func e2eCompareItem(t *testing.T, r map[string]any, it scan.InventoryItem, known string) {
+	var errs []string
+	errorf := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	defer func() {
+		switch {
+		case len(errs) > 0 && known != "":
+			t.Skipf("%s\n%s", known, strings.Join(errs, "\n"))
+		case len(errs) > 0:
+			t.Error(strings.Join(errs, "\n"))
 		}
-		if want := str(r, "IFD0:Model"); it.Model != want {
-			t.Errorf("%s: model %q, exiftool %q", rel, it.Model, want)
+	}()
+	str := func(k string) string {
+		switch v := r[k].(type) {
+		case string:
+			return v
+		case float64:
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	num := func(k string) (float64, bool) {
+		v, ok := r[k].(float64)
+		return v, ok
+	}
+	{
+		rel := it.Path
+		if want := str("IFD0:Make"); it.Make != want {
+			errorf("%s: make %q, exiftool %q", rel, it.Make, want)
+		}
+		if want := str("IFD0:Model"); it.Model != want {
+			errorf("%s: model %q, exiftool %q", rel, it.Model, want)
 		}
 		want := ""
-		if dt := str(r, "ExifIFD:DateTimeOriginal"); dt != "" {
+		if dt := str("ExifIFD:DateTimeOriginal"); dt != "" {
 			if tm, err := time.Parse("2006:01:02 15:04:05", dt); err == nil {
-				want = tm.Format("2006-01-02T15:04:05") + str(r, "ExifIFD:OffsetTimeOriginal")
+				want = tm.Format("2006-01-02T15:04:05") + str("ExifIFD:OffsetTimeOriginal")
 			}
 		}
 		if want != "" && it.TakenAt != want {
-			t.Errorf("%s: taken_at %q, exiftool %q", rel, it.TakenAt, want)
+			errorf("%s: taken_at %q, exiftool %q", rel, it.TakenAt, want)
 		} else if want == "" && it.TakenAt != "" {
 			t.Logf("%s: taken_at %q without EXIF DateTimeOriginal", rel, it.TakenAt)
 		}
-		lat, okLat := num(r, "GPS:GPSLatitude")
-		lon, okLon := num(r, "GPS:GPSLongitude")
-		if str(r, "GPS:GPSLatitudeRef") == "S" {
+		lat, okLat := num("GPS:GPSLatitude")
+		lon, okLon := num("GPS:GPSLongitude")
+		if str("GPS:GPSLatitudeRef") == "S" {
 			lat = -lat
 		}
-		if str(r, "GPS:GPSLongitudeRef") == "W" {
+		if str("GPS:GPSLongitudeRef") == "W" {
 			lon = -lon
 		}
 		switch {
 		case okLat && okLon && it.GPS == nil:
-			t.Errorf("%s: no gps, exiftool %v,%v", rel, lat, lon)
+			errorf("%s: no gps, exiftool %v,%v", rel, lat, lon)
 		case okLat && okLon && (math.Abs(it.GPS.Lat-lat) > 1e-6 || math.Abs(it.GPS.Lon-lon) > 1e-6):
-			t.Errorf("%s: gps %v,%v, exiftool %v,%v", rel, it.GPS.Lat, it.GPS.Lon, lat, lon)
+			errorf("%s: gps %v,%v, exiftool %v,%v", rel, it.GPS.Lat, it.GPS.Lon, lat, lon)
 		case !(okLat && okLon) && it.GPS != nil:
-			t.Errorf("%s: gps %v,%v, exiftool has no EXIF GPS", rel, it.GPS.Lat, it.GPS.Lon)
+			errorf("%s: gps %v,%v, exiftool has no EXIF GPS", rel, it.GPS.Lat, it.GPS.Lon)
 		}
-	}
-	if len(recs) != len(files) {
-		t.Errorf("exiftool read %d of %d files", len(recs), len(files))
 	}
 }
 
