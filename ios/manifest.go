@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -128,45 +127,6 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// Walk calls fn for every Manifest.db row in (domain, relativePath) order,
-// streaming rows. A row whose MBFile blob cannot be decoded is still passed,
-// with File.Err set. If fn returns fs.SkipAll, Walk stops and returns nil;
-// any other error stops Walk and is returned. An encrypted backup that was
-// not unlocked yields ErrPasswordRequired.
-func (b *Backup) Walk(ctx context.Context, fn func(*File) error) error {
-	db, err := b.manifest()
-	if err != nil {
-		return err
-	}
-	rows, err := db.QueryContext(ctx, "SELECT "+fileColumns+" FROM Files ORDER BY domain, relativePath, fileID")
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("%w: %v", ErrCorruptManifest, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		f, err := scanFile(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(f); err != nil {
-			if errors.Is(err, fs.SkipAll) {
-				return nil
-			}
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("%w: %v", ErrCorruptManifest, err)
-	}
-	return nil
-}
-
 // Lookup returns the manifest row for domain and relativePath, or ErrNotFound.
 func (b *Backup) Lookup(ctx context.Context, domain, relativePath string) (*File, error) {
 	db, err := b.manifest()
@@ -191,9 +151,19 @@ func (b *Backup) Lookup(ctx context.Context, domain, relativePath string) (*File
 }
 
 func scanFile(rows *sql.Rows) (*File, error) {
+	f, blob, err := scanRow(rows)
+	if err != nil {
+		return nil, err
+	}
+	f.decodeBlob(blob)
+	return f, nil
+}
+
+// scanRow reads one Files row without decoding its MBFile blob.
+func scanRow(rows *sql.Rows) (*File, any, error) {
 	var id, domain, rel, flags, blob any
 	if err := rows.Scan(&id, &domain, &rel, &flags, &blob); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
 	}
 	f := &File{ID: sqlText(id), Domain: sqlText(domain), RelativePath: sqlText(rel)}
 	switch x := flags.(type) {
@@ -204,6 +174,11 @@ func scanFile(rows *sql.Rows) (*File, error) {
 	default:
 		f.Flags, _ = strconv.Atoi(sqlText(flags))
 	}
+	return f, blob, nil
+}
+
+// decodeBlob fills f from the file column, recording problems in f.Err.
+func (f *File) decodeBlob(blob any) {
 	switch x := blob.(type) {
 	case []byte:
 		if err := f.decodeMBFile(x); err != nil {
@@ -216,7 +191,6 @@ func scanFile(rows *sql.Rows) (*File, error) {
 	default:
 		f.Err = fmt.Errorf("ios: %s/%s: MBFile is %T", f.Domain, f.RelativePath, blob)
 	}
-	return f, nil
 }
 
 func sqlText(v any) string {

@@ -1,0 +1,164 @@
+package ios
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sync"
+)
+
+const (
+	walkBatch      = 64 // rows per batch handed to a decoder
+	maxWalkWorkers = 8
+)
+
+// Walk calls fn for every Manifest.db row in (domain, relativePath) order,
+// streaming rows (SQLite sorts each domain's rows, spilling to its temporary
+// files when large). MBFile blobs are decoded by a few goroutines ahead of fn,
+// but fn is called from one goroutine, in order. A row whose MBFile blob
+// cannot be decoded is still passed, with File.Err set. If fn returns
+// fs.SkipAll, Walk stops and returns nil; any other error stops Walk and is
+// returned. An encrypted backup that was not unlocked yields
+// ErrPasswordRequired; a damaged Manifest.db ErrCorruptManifest (after the
+// rows that could be read).
+func (b *Backup) Walk(ctx context.Context, fn func(*File) error) error {
+	db, err := b.manifest()
+	if err != nil {
+		return err
+	}
+	qctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rows, err := db.QueryContext(qctx, "SELECT "+fileColumns+" FROM Files ORDER BY domain, relativePath, fileID")
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+	}
+	workers := min(runtime.GOMAXPROCS(0), maxWalkWorkers)
+	if workers <= 1 {
+		err = walkSerial(rows, fn)
+	} else {
+		err = walkParallel(qctx, cancel, rows, workers, fn)
+	}
+	if errors.Is(err, fs.SkipAll) {
+		return nil
+	}
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// errFromRows maps a rows error to ErrCorruptManifest.
+func errFromRows(rows *sql.Rows) error {
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+	}
+	return nil
+}
+
+func walkSerial(rows *sql.Rows, fn func(*File) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		f, err := scanFile(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(f); err != nil {
+			return err
+		}
+	}
+	return errFromRows(rows)
+}
+
+type walkBatchT struct {
+	files []*File
+	blobs []any
+	done  chan struct{}
+}
+
+// walkParallel: one goroutine reads rows into batches, workers decode them,
+// and the caller's goroutine hands them to fn in order.
+func walkParallel(ctx context.Context, cancel context.CancelFunc, rows *sql.Rows, workers int, fn func(*File) error) error {
+	order := make(chan *walkBatchT, 2*workers)
+	work := make(chan *walkBatchT, 2*workers)
+	var readErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // reader: owns rows
+		defer wg.Done()
+		defer close(order)
+		defer close(work)
+		defer rows.Close()
+		for {
+			bt := &walkBatchT{done: make(chan struct{})}
+			for len(bt.files) < walkBatch && rows.Next() {
+				f, blob, err := scanRow(rows)
+				if err != nil {
+					readErr = err
+					break
+				}
+				bt.files = append(bt.files, f)
+				bt.blobs = append(bt.blobs, blob)
+			}
+			if len(bt.files) > 0 {
+				select {
+				case order <- bt:
+				case <-ctx.Done():
+					return
+				}
+				select {
+				case work <- bt:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if readErr != nil || len(bt.files) < walkBatch {
+				if readErr == nil {
+					readErr = errFromRows(rows)
+				}
+				return
+			}
+		}
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for bt := range work {
+				for i, f := range bt.files {
+					f.decodeBlob(bt.blobs[i])
+					bt.blobs[i] = nil
+				}
+				close(bt.done)
+			}
+		}()
+	}
+	err := func() error {
+		for bt := range order {
+			select {
+			case <-bt.done:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			for _, f := range bt.files {
+				if err := fn(f); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}()
+	cancel()
+	for range order { // let a blocked reader finish
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return readErr
+}
