@@ -179,6 +179,11 @@ func scanRow(rows *sql.Rows) (*File, any, error) {
 
 // decodeBlob fills f from the file column, recording problems in f.Err.
 func (f *File) decodeBlob(blob any) {
+	defer func() { // last line of defence: decoding runs on worker goroutines
+		if r := recover(); r != nil {
+			f.Err = fmt.Errorf("ios: %s/%s: MBFile decoder failed: %v", f.Domain, f.RelativePath, r)
+		}
+	}()
 	switch x := blob.(type) {
 	case []byte:
 		if err := f.decodeMBFile(x); err != nil {
