@@ -401,3 +401,8 @@ func kindGuess(p string) string {
 	}
 	return KindDirectory
 }
+
+// SafeText returns s as it may be printed on a terminal: unchanged, or
+// Go-quoted when it holds control or invisible characters or invalid UTF-8
+// (a file named "\x1b[2J" must not clear the screen).
+func SafeText(s string) string { return reportSafe(s) }

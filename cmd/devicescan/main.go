@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/devicescan/devicescan/scan"
 	"github.com/spf13/pflag"
@@ -123,7 +122,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	errIsTTY := isTerminal(stderr)
 	if !*quiet && errIsTTY {
-		bar := scan.NewProgressBar(stderr, 0)
+		width := 0
+		if f, ok := stderr.(*os.File); ok {
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+				width = w
+			}
+		}
+		bar := scan.NewProgressBar(stderr, width)
 		opts.Progress = bar.Update
 		defer bar.Done()
 	}
@@ -150,7 +155,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	for _, s := range rep.Sources {
 		for _, p := range s.Problems {
-			fmt.Fprintf(stderr, "devicescan: %s: %s\n", s.Path, p)
+			fmt.Fprintf(stderr, "devicescan: %s: %s\n", scan.SafeText(s.Path), scan.SafeText(p))
 		}
 	}
 	wo := scan.WriteOptions{Thumbnails: *thumbs,
@@ -227,5 +232,3 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
-
-var _ = time.Second
