@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -24,12 +25,14 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/devicescan/devicescan/scan"
+	"github.com/devicescan/devicescan/scan/pixel"
 	"github.com/devicescan/devicescan/scan/scantest"
 )
 
@@ -39,6 +42,8 @@ const e2ePolicy = `workplaces:
     lat: 51.5175
     lon: -0.1735
     radius_m: 400
+approved_apps:
+  - com.example.approvedcam
 `
 
 // 51.5177 N 0.1730 W is about 40 m from the workplace centre; Edinburgh is away.
@@ -295,6 +300,33 @@ func e2eFixtures() []e2eFixture {
 			make:  e2eConverted(e2eCamera(e2eAtWork, "2026:10:17 12:00:04", "+01:00", "Google", "Pixel 6")),
 			want:  []string{"clinical-photo:workplace-location"},
 			known: "known bug: exif/png.go readPNG stops at the first IDAT (case \"IDAT\", \"IEND\"), but ImageMagick 6.9 `convert x.jpg x.png` writes eXIf after IDAT: GPS/make/time missed (exiftool reads them)"},
+		// big-endian TIFF (ImageMagick -endian MSB), EXIF by exiftool
+		{path: camera + "IMG_20261017_120005.tif", need: ex, exifOracle: true,
+			make: withExif(func(t *testing.T, tl e2eTools, f string) {
+				tl.run(t, "convert", "-size", "160x120", "gradient:skyblue-green", "-endian", "MSB", f)
+			}, e2eAtWork...),
+			want: []string{"clinical-photo:workplace-location"}},
+		// heif-enc from a JPEG copies its EXIF itself (libheif's Exif item, no exiftool on the HEIC)
+		{path: camera + "IMG_20261017_120006.heic", need: []string{"convert", "exiftool", "heif-enc"}, exifOracle: true,
+			make: func(t *testing.T, tl e2eTools, f string) {
+				jpg := filepath.Join(t.TempDir(), "src.jpg")
+				tl.run(t, "convert", "-size", "320x240", "gradient:skyblue-green", jpg)
+				tl.exif(t, jpg, e2eCamera(e2eAtWork, "2026:10:17 12:00:06", "+01:00", "Google", "Pixel 6")...)
+				tl.run(t, "heif-enc", "-q", "40", "-o", f, jpg)
+			},
+			want: []string{"clinical-photo:workplace-location"}},
+		// a radiograph-like picture taken at work with a camera
+		{path: camera + "IMG_20261017_120007.jpg", need: ex, exifOracle: true,
+			make: withExif(e2eRadiograph, e2eCamera(e2eAtWork, "2026:10:17 12:00:07", "+01:00", "Google", "Pixel 6")...),
+			want: []string{"clinical-photo:workplace-location"}, optional: []string{"clinical-photo:radiograph"}},
+		// a name with a newline, a comma and quotes: CSV must quote it
+		{path: camera + "line\nbreak, \"quoted\".jpg", need: ex, exifOracle: true,
+			make: func(t *testing.T, tl e2eTools, f string) {
+				tmp := filepath.Join(t.TempDir(), "plain.jpg") // exiftool's argfile cannot carry a newline
+				withExif(gradient("64x64", "gradient:skyblue-green"), e2eAtWork...)(t, tl, tmp)
+				e2eCopy(t, tmp, f)
+			},
+			want: []string{"clinical-photo:workplace-location"}},
 		{path: camera + "landscape.jpg", need: im, exifOracle: true, make: sky},
 		// the file name is HTML; '/' cannot be in a name, so "<script>alert(1)<" is a folder
 		{path: camera + "<script>alert(1)</script>.jpg", need: ex, exifOracle: true,
@@ -312,6 +344,21 @@ func e2eFixtures() []e2eFixture {
 			want:     []string{"messaging-attachment:gallery-visible+messenger"},
 			optional: []string{"clinical-photo:radiograph"}},
 		// "CT" in the name is a clinical keyword too
+		// Android 11+ WhatsApp folder; "Sent" with .nomedia: not in the gallery
+		{path: "Android/media/com.whatsapp/WhatsApp/Media/WhatsApp Images/IMG-20261014-WA0004.jpg", need: im, exifOracle: true,
+			make: e2eRadiograph,
+			want: []string{"messaging-attachment:gallery-visible+messenger"}, optional: []string{"clinical-photo:radiograph"}},
+		{path: "Android/media/com.whatsapp/WhatsApp/Media/WhatsApp Images/Sent/IMG-20261014-WA0005.jpg", need: im, exifOracle: true,
+			make: func(t *testing.T, tl e2eTools, f string) {
+				e2eRadiograph(t, tl, f)
+				if err := os.WriteFile(filepath.Join(filepath.Dir(f), ".nomedia"), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: []string{"messaging-attachment:messenger"}, optional: []string{"clinical-photo:radiograph"}},
+		{path: "Telegram/Telegram Images/5367123123_0001.jpg", need: im, exifOracle: true,
+			make: e2eRadiograph,
+			want: []string{"messaging-attachment:gallery-visible+messenger"}, optional: []string{"clinical-photo:radiograph"}},
 		{path: "Download/CT_head.dcm", need: []string{"convert", "img2dcm"}, make: e2eDICOM(""),
 			want: []string{"clinical-photo:clinical-keyword+dicom"}},
 		{path: "Download/DICOM/IM000001", need: []string{"convert", "img2dcm"}, make: e2eDICOM(""),
@@ -329,7 +376,9 @@ func e2eFixtures() []e2eFixture {
 		{path: "Download/DICOM/IM000004", need: []string{"convert", "img2dcm", "dcmconv", "dcmdjpeg"},
 			make: e2eDICOMImplicit,
 			want: []string{"clinical-photo:dicom"}},
-		{path: "Download/E2ECam.apk", need: []string{"aapt"}, make: e2eAPK,
+		// in approved_apps: never reported
+		{path: "Download/ApprovedCam.apk", need: []string{"aapt"}, make: e2eAPK("com.example.approvedcam", "Approved Cam")},
+		{path: "Download/E2ECam.apk", need: []string{"aapt"}, make: e2eAPK("com.example.e2ecam", "E2E Camera"),
 			want: []string{"risky-app:permission-requested"}},
 	}
 }
@@ -390,12 +439,17 @@ func e2eConverted(tags []string) func(t *testing.T, tl e2eTools, f string) {
 	}
 }
 
-// e2eAPK packages a manifest and a string label with aapt.
-func e2eAPK(t *testing.T, tl e2eTools, f string) {
+// e2eAPK packages a manifest (CAMERA, READ_CONTACTS, RECORD_AUDIO) and a
+// string label with aapt.
+func e2eAPK(pkg, label string) func(t *testing.T, tl e2eTools, f string) {
+	return func(t *testing.T, tl e2eTools, f string) { e2eAAPT(t, tl, f, pkg, label) }
+}
+
+func e2eAAPT(t *testing.T, tl e2eTools, f, pkg, label string) {
 	src := t.TempDir()
 	files := map[string]string{
 		"AndroidManifest.xml": `<?xml version="1.0" encoding="utf-8"?>
-<manifest xmlns:android="http://schemas.android.com/apk/res/android" package="com.example.e2ecam" android:versionCode="7" android:versionName="1.7">
+<manifest xmlns:android="http://schemas.android.com/apk/res/android" package="` + pkg + `" android:versionCode="7" android:versionName="1.7">
   <uses-sdk android:minSdkVersion="24" android:targetSdkVersion="34"/>
   <uses-permission android:name="android.permission.CAMERA"/>
   <uses-permission android:name="android.permission.READ_CONTACTS"/>
@@ -403,7 +457,7 @@ func e2eAPK(t *testing.T, tl e2eTools, f string) {
   <application android:label="@string/app_name"/>
 </manifest>`,
 		"res/values/strings.xml": `<?xml version="1.0" encoding="utf-8"?>
-<resources><string name="app_name">E2E Camera</string></resources>`,
+<resources><string name="app_name">` + label + `</string></resources>`,
 	}
 	for name, body := range files {
 		p := filepath.Join(src, name)
@@ -416,6 +470,17 @@ func e2eAPK(t *testing.T, tl e2eTools, f string) {
 	}
 	tl.run(t, "aapt", "package", "-f", "-M", filepath.Join(src, "AndroidManifest.xml"),
 		"-S", filepath.Join(src, "res"), "-I", frameworkResAPK, "-F", f)
+}
+
+func e2eCopy(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err == nil {
+		err = os.WriteFile(to, b, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // e2eMoveXMPFirst moves the XMP APP1 segment of a JPEG right after SOI.
@@ -545,8 +610,15 @@ func TestE2EOtherTools(t *testing.T) {
 		if s.Kind != "android-storage" || !s.Complete {
 			t.Errorf("source kind %q complete %v problems %v", s.Kind, s.Complete, s.Problems)
 		}
-		if s.Stats.Files != len(made) {
-			t.Errorf("stats.files = %d, made %d", s.Stats.Files, len(made))
+		files := 0
+		filepath.WalkDir(tree, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				files++
+			}
+			return nil
+		})
+		if s.Stats.Files != files {
+			t.Errorf("stats.files = %d, the tree holds %d", s.Stats.Files, files)
 		}
 		if len(rep.Skipped) != 0 {
 			t.Errorf("skipped: %+v", rep.Skipped)
@@ -597,6 +669,29 @@ func TestE2EOtherTools(t *testing.T) {
 		for p, fs := range byPath {
 			if !fixture[p] {
 				t.Errorf("finding on a file that is not a fixture: %s %s", p, e2eDetails(fs))
+			}
+		}
+	})
+
+	// what the pixel rules (tuned elsewhere) say about the radiograph-like
+	// pictures: recorded, not asserted
+	t.Run("pixels", func(t *testing.T) {
+		for _, fx := range made {
+			if len(fx.optional) == 0 {
+				continue
+			}
+			f, err := os.Open(filepath.Join(tree, filepath.FromSlash(fx.path)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := pixel.DecodeBounded(f, 50_000_000)
+			f.Close()
+			if err != nil {
+				t.Errorf("%s: %v", fx.path, err)
+				continue
+			}
+			for _, sg := range pixel.Analyze(img, pixel.Cues{}).Signals {
+				t.Logf("%s: %s score %.2f hit %v: %s", fx.path, sg.Code, sg.Score, sg.Hit, sg.Detail)
 			}
 		}
 	})
@@ -890,7 +985,11 @@ func e2eCLI(t *testing.T, root, tree string, rep *scan.Report, build func() e2eB
 		for _, r := range rows[1:] {
 			codes := strings.Split(r[col["codes"]], ";")
 			sort.Strings(codes)
-			k := r[col["path"]] + " " + r[col["category"]] + ":" + strings.Join(codes, "+")
+			path := r[col["path"]]
+			if u, err := strconv.Unquote(path); err == nil && strings.HasPrefix(path, `"`) {
+				path = u // documented: text with control characters is Go-quoted
+			}
+			k := path + " " + r[col["category"]] + ":" + strings.Join(codes, "+")
 			if !wantKeys[k] {
 				t.Errorf("CSV row not in scan.Run's findings: %s", k)
 			}
@@ -913,9 +1012,16 @@ func e2eCLI(t *testing.T, root, tree string, rep *scan.Report, build func() e2eB
 		if _, stderr, code := cli("-q", "--policy", polFile, "--fail-on", "none", tree); code != 0 {
 			t.Errorf("--fail-on none: exit %d, want 0; stderr %s", code, stderr)
 		}
-		if _, stderr, code := cli("-q", "--policy", polFile, filepath.Join(root, "no-such-dir")); code != 2 {
+		missing := filepath.Join(root, "no-such-dir")
+		_, stderr, code := cli("-q", "--policy", polFile, missing)
+		if code != 2 {
 			t.Errorf("missing path: exit %d, want 2; stderr %s", code, stderr)
 		}
+		t.Run("message", func(t *testing.T) {
+			if n := strings.Count(string(stderr), missing); n != 1 {
+				t.Skipf("known bug: the error names the path %d times: %q (cmd/devicescan/main.go prints s.Path before each problem, and scan.Detect's problem already starts with the path)", n, stderr)
+			}
+		})
 		if _, stderr, code := cli("-q", "--policy", polFile, "-f", "nope", tree); code != 2 {
 			t.Errorf("bad format: exit %d, want 2; stderr %s", code, stderr)
 		}
