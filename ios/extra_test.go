@@ -189,3 +189,35 @@ func TestCorruptPage(t *testing.T) {
 	}
 	t.Logf("%d rows before: %v", n, err)
 }
+
+// TestOddBackupPath: URI escaping of a backup folder with ?, #, % and spaces.
+func TestOddBackupPath(t *testing.T) {
+	db, _ := walDB(t)
+	dir := filepath.Join(t.TempDir(), "Backup ?x=1#frag %41 100%")
+	w, err := backuptest.New(dir, backuptest.Options{Rand: seeded(8), Date: testDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.AddFile("HomeDomain", "a.db", db, testDate, nil)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdb, err := b.OpenSQLite(context.Background(), "HomeDomain", "a.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := sdb.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 1 {
+		t.Errorf("count = %d, %v", n, err)
+	}
+	if len(walkAll(t, b)) != 1 {
+		t.Error("walk")
+	}
+	b.Close()
+	assertSame(t, before, snapshot(t, dir))
+}

@@ -14,9 +14,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"howett.net/plist"
@@ -484,7 +486,16 @@ func (w *Writer) Close() error {
 }
 
 func (w *Writer) writeManifestDB(p string) error {
-	db, err := sql.Open("sqlite", p)
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return err
+	}
+	slash := filepath.ToSlash(abs)
+	if !strings.HasPrefix(slash, "/") {
+		slash = "/" + slash
+	}
+	// A URI, so that '?' or '%' in the folder name are not taken as parameters.
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: slash}).String()+"?mode=rwc")
 	if err != nil {
 		return err
 	}
