@@ -221,3 +221,22 @@ func TestOddBackupPath(t *testing.T) {
 	b.Close()
 	assertSame(t, before, snapshot(t, dir))
 }
+
+func TestCount(t *testing.T) {
+	for _, enc := range []bool{false, true} {
+		dir := t.TempDir()
+		files := writeSample(t, dir, backuptest.Options{Encrypted: enc})
+		b, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.Count(context.Background()); enc && !errors.Is(err, ErrPasswordRequired) {
+			t.Errorf("Count on a locked backup = %v", err)
+		}
+		b.Unlock(nil)
+		if n, err := b.Count(context.Background()); err != nil || n != int64(len(files)) {
+			t.Errorf("enc=%v: Count = %d, %v; want %d", enc, n, err, len(files))
+		}
+		b.Close()
+	}
+}
