@@ -9,6 +9,7 @@ package scan_test
 // skips when nothing could be built. Notes: testdata/e2e/README.md.
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -407,6 +408,32 @@ func e2eFixtures() []e2eFixture {
 		{path: "Download/DICOM/IM000004", need: []string{"convert", "img2dcm", "dcmconv", "dcmdjpeg"},
 			make: e2eDICOMImplicit,
 			want: []string{"clinical-photo:dicom"}},
+		// a split bundle (.apks: a zip holding base.apk and a toc) around an aapt APK
+		{path: "Download/SplitCam.apks", need: []string{"aapt"},
+			make: func(t *testing.T, tl e2eTools, f string) {
+				base := filepath.Join(t.TempDir(), "base.apk")
+				e2eAAPT(t, tl, base, "com.example.splitcam", "Split Cam")
+				b, err := os.ReadFile(base)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				zw := zip.NewWriter(&buf)
+				for name, data := range map[string][]byte{"base.apk": b, "toc.pb": {0}} {
+					w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+					if err != nil {
+						t.Fatal(err)
+					}
+					w.Write(data)
+				}
+				if err := zw.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(f, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: []string{"risky-app:permission-requested"}},
 		// in approved_apps: never reported
 		{path: "Download/ApprovedCam.apk", need: []string{"aapt"}, make: e2eAPK("com.example.approvedcam", "Approved Cam")},
 		{path: "Download/E2ECam.apk", need: []string{"aapt"}, make: e2eAPK("com.example.e2ecam", "E2E Camera"),
@@ -1069,6 +1096,36 @@ func e2eCLI(t *testing.T, root, tree string, rep *scan.Report, build func() e2eB
 		})
 		if _, stderr, code := cli("-q", "--policy", polFile, "-f", "nope", tree); code != 2 {
 			t.Errorf("bad format: exit %d, want 2; stderr %s", code, stderr)
+		}
+	})
+	t.Run("single-apk", func(t *testing.T) {
+		apk := filepath.Join(tree, "Download", "E2ECam.apk")
+		if _, err := os.Stat(apk); err != nil {
+			t.Skip("no APK fixture")
+		}
+		stdout, stderr, code := cli("-q", "-f", "json", apk)
+		if code != 1 {
+			t.Errorf("exit %d, want 1; stderr %s", code, stderr)
+		}
+		var got scan.Report
+		if err := json.Unmarshal(stdout, &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Sources) != 1 || got.Sources[0].Kind != "apk" || len(got.Findings) != 1 ||
+			got.Findings[0].App == nil || got.Findings[0].App.ID != "com.example.e2ecam" {
+			t.Errorf("sources %+v findings %+v", got.Sources, got.Findings)
+		}
+	})
+	t.Run("text", func(t *testing.T) {
+		stdout, stderr, code := cli("-q", "--policy", polFile, tree)
+		if code != wantExit {
+			t.Errorf("exit %d, want %d; stderr %s", code, wantExit, stderr)
+		}
+		if !bytes.Contains(stdout, []byte("E2E Camera")) {
+			t.Errorf("text report does not name the app:\n%.3000s", stdout)
+		}
+		if bytes.Contains(stdout, []byte("line\nbreak")) {
+			t.Error("text report prints a raw newline from a file name")
 		}
 	})
 	t.Run("output-file", func(t *testing.T) {
