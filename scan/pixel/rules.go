@@ -65,9 +65,10 @@ func (f features) radiograph(inner *features) Signal {
 
 // Radiograph branches.
 const (
-	branchCross = iota // CT/MR slice
-	branchProj         // projection X-ray
-	branchBox          // film on a light box
+	branchCross    = iota // CT/MR slice
+	branchProj            // projection X-ray
+	branchBox             // film on a light box
+	branchEmission        // PET/NM: mostly black, bright centre
 )
 
 // radiographDetail names the branch and its key numbers for a person.
@@ -76,6 +77,9 @@ func (f features) radiographDetail(branch int) string {
 	case branchProj:
 		return fmt.Sprintf("X-ray-like: grey %d%%, two-tone (Otsu) %.2f, mid-grey %d%%, edges %d%%, left-right difference %d%%",
 			pct(f.grey), f.otsu, pct(f.mid), pct(f.edges), pct(f.asym))
+	case branchEmission:
+		return fmt.Sprintf("PET/NM-like: grey %d%%, dark border %d%%, dark %d%%, body %d%%, centre lift %d%%, edges %d%%",
+			pct(f.grey), pct(f.darkBorder), pct(f.dark), pct(f.body), pct(f.centreLift), pct(f.edges))
 	case branchBox:
 		return fmt.Sprintf("film-on-light-box-like: grey %d%%, bright surround %d%%, dark %d%%, mid-grey %d%%",
 			pct(f.grey), pct(f.ringBright), pct(f.dark), pct(f.mid))
@@ -92,27 +96,37 @@ func (f features) radiographScore() (float64, int) {
 	// real mid-grey body (not black-on-white text or UI), some texture
 	// (not a smooth dark night scene), clearly two-toned (body vs air) but
 	// not pure black-and-white, brighter centre.
-	cross := ramp(f.grey, 0.85, 0.95) * ramp(f.darkBorder, 0.38, 0.65) * ramp(f.dark, 0.13, 0.27) *
-		ramp(f.mid, 0.12, 0.22) * ramp(f.body, 0.08, 0.14) * ramp(f.edges, 0.02, 0.05) * (1 - ramp(f.edges, 0.16, 0.22)) *
-		ramp(f.otsu, 0.55, 0.65) * (1 - ramp(f.otsu, 0.94, 0.97)) * ramp(f.centreLift, 0, 0.1)
+	cross := ramp(f.grey, 0.85, 0.95) * ramp(f.darkBorder, 0.38, 0.65) * ramp(f.dark, 0.12, 0.20) *
+		ramp(f.mid, 0.12, 0.22) * ramp(f.body, 0.08, 0.14) * ramp(f.edges, 0.02, 0.04) * (1 - ramp(f.edges, 0.16, 0.22)) *
+		ramp(f.otsu, 0.55, 0.65) * (1 - ramp(f.otsu, 0.94, 0.97)) * ramp(f.centreLift, -0.02, 0.06)
 	// Projection X-ray: grey, bimodal, mostly mid-grey, smooth, left-right
 	// balanced, no paper-white background or flat UI areas. Tuned on one
 	// real chest radiograph only: deliberately narrow.
-	proj := ramp(f.grey, 0.9, 0.97) * ramp(f.otsu, 0.72, 0.78) * ramp(f.mid, 0.75, 0.85) *
-		(1 - ramp(f.edges, 0.04, 0.07)) * (1 - ramp(f.asym, 0.2, 0.26)) * (1 - ramp(f.bright, 0.08, 0.15)) *
-		(1 - ramp(f.flat, 0.2, 0.3)) * ramp(f.centreLift, 0.02, 0.06)
+	proj := ramp(f.grey, 0.9, 0.97) * ramp(f.otsu, 0.62, 0.70) * ramp(f.mid, 0.75, 0.85) *
+		(1 - ramp(f.edges, 0.04, 0.07)) * (1 - ramp(f.asym, 0.2, 0.26)) * (1 - ramp(f.bright, 0.2, 0.3)) *
+		(1 - ramp(f.flat, 0.2, 0.3)) * ramp(f.centreLift, 0.04, 0.1)
+	// Emission images (PET, NM) and sparse slices: almost all black, no
+	// colour at all, a small bright body concentrated in the centre (a
+	// star field or a night sky spreads its light evenly), no flat UI.
+	emis := ramp(f.grey, 0.95, 0.99) * ramp(f.darkBorder, 0.8, 0.9) * ramp(f.dark, 0.55, 0.65) * (1 - ramp(f.dark, 0.95, 0.98)) *
+		ramp(f.body, 0.03, 0.06) * ramp(f.centreLift, 0.04, 0.09) * (1 - ramp(f.edges, 0.08, 0.12)) * (1 - ramp(f.flat, 0.3, 0.5))
 	// Film on a light box: bright surround, grey film with dark areas and
 	// a real mid-grey body, centre darker than the surround.
 	box := ramp(f.grey, 0.8, 0.9) * ramp(f.ringBright, 0.35, 0.55) * ramp(f.dark, 0.08, 0.15) *
 		ramp(f.mid, 0.2, 0.3) * ramp(f.edges, 0.03, 0.06) * (1 - ramp(f.edges, 0.16, 0.22)) *
 		(1 - ramp(f.otsu, 0.94, 0.97)) * ramp(-f.centreLift, 0.15, 0.3)
+	best, branch := cross, branchCross
 	switch {
 	case proj > cross && proj >= box:
-		return proj, branchProj
+		best, branch = proj, branchProj
 	case box > cross:
-		return box, branchBox
+		best, branch = box, branchBox
 	}
-	return cross, branchCross
+	// The emission branch explains an image only when no other one does.
+	if emis > best && best < 0.5 {
+		return emis, branchEmission
+	}
+	return best, branch
 }
 
 func (f features) skinCloseup(c Cues) Signal {
