@@ -123,3 +123,36 @@ func TestReviewBackupAccessTimes(t *testing.T) {
 		t.Errorf("... %d entries in all", changed)
 	}
 }
+
+// The same app met in several files (two APK copies, a dumpsys text) is
+// merged by mergeApps in the order the workers finish, so the finding's
+// path (and name/version when they differ) changes from run to run.
+func TestReviewRiskyAppPathNondeterministic(t *testing.T) {
+	reviewOnly(t, "risky-app finding path depends on worker timing when an app appears in several files")
+	apk, err := os.ReadFile(filepath.Join(reviewSample, "android", "Download", "FreeCam_Pro.apk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, p := range []string{"Download/a.apk", "apps/z.apk", "Download/m.apk"} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, p), apk, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]int{}
+	for i := 0; i < 30; i++ {
+		rep, err := scan.Run(context.Background(), []string{dir}, scan.Options{Workers: 4, NoPixels: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range rep.Findings {
+			if f.Category == scan.CategoryRiskyApp {
+				seen[f.Path]++
+			}
+		}
+	}
+	if len(seen) > 1 {
+		t.Errorf("the same scan gave different risky-app paths: %v", seen)
+	}
+}
