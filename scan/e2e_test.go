@@ -74,7 +74,7 @@ func e2eLookTools() e2eTools {
 }
 
 // run runs a tool and fails the test with its output when it fails.
-func (tl e2eTools) run(t *testing.T, name string, args ...string) {
+func (tl e2eTools) run(t e2eT, name string, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -98,7 +98,7 @@ var e2eET e2eExiftool
 
 // exif writes tags with exiftool, in place (the file is ours, in the
 // fixture tree, made before the read-only snapshot).
-func (tl e2eTools) exif(t *testing.T, file string, tags ...string) {
+func (tl e2eTools) exif(t e2eT, file string, tags ...string) {
 	t.Helper()
 	et := &e2eET
 	et.mu.Lock()
@@ -157,12 +157,39 @@ func e2eStopExiftool() {
 	et.cmd = nil
 }
 
+// e2eT is what fixture makers need of a test; *testing.T has it, and so
+// has e2eMaker, which makers running on other goroutines use.
+type e2eT interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	TempDir() string
+}
+
+// e2eAbort is the panic value e2eMaker's Fatal uses to stop one maker.
+var e2eAbort = new(int)
+
+// e2eMaker records the first failure of one fixture maker and stops it.
+type e2eMaker struct {
+	t    *testing.T
+	name string
+	err  string
+}
+
+func (m *e2eMaker) Helper()           {}
+func (m *e2eMaker) TempDir() string   { return m.t.TempDir() }
+func (m *e2eMaker) Fatal(args ...any) { m.Fatalf("%s", fmt.Sprint(args...)) }
+func (m *e2eMaker) Fatalf(format string, args ...any) {
+	m.err = m.name + ": " + fmt.Sprintf(format, args...)
+	panic(e2eAbort)
+}
+
 // e2eFixture is one file of the tree: how to make it and what the scan must
 // say about it.
 type e2eFixture struct {
 	path string   // '/'-separated, relative to the tree
 	need []string // tools
-	make func(t *testing.T, tl e2eTools, file string)
+	make func(t e2eT, tl e2eTools, file string)
 	// want: every finding for this path as "category:code+code" (codes
 	// sorted); nil = no finding.
 	want []string
@@ -186,18 +213,18 @@ func e2eCamera(gps []string, when, offset, mk, model string) []string {
 }
 
 func e2eFixtures() []e2eFixture {
-	gradient := func(size, spec string) func(t *testing.T, tl e2eTools, f string) {
-		return func(t *testing.T, tl e2eTools, f string) { tl.run(t, "convert", "-size", size, spec, f) }
+	gradient := func(size, spec string) func(t e2eT, tl e2eTools, f string) {
+		return func(t e2eT, tl e2eTools, f string) { tl.run(t, "convert", "-size", size, spec, f) }
 	}
-	withExif := func(mk func(*testing.T, e2eTools, string), tags ...string) func(*testing.T, e2eTools, string) {
-		return func(t *testing.T, tl e2eTools, f string) {
+	withExif := func(mk func(e2eT, e2eTools, string), tags ...string) func(e2eT, e2eTools, string) {
+		return func(t e2eT, tl e2eTools, f string) {
 			mk(t, tl, f)
 			tl.exif(t, f, tags...)
 		}
 	}
 	sky := gradient("640x480", "gradient:skyblue-green")
 	grey := gradient("640x480", "gradient:white-gray70")
-	plasma := func(t *testing.T, tl e2eTools, f string) {
+	plasma := func(t e2eT, tl e2eTools, f string) {
 		tl.run(t, "convert", "-seed", "3", "-size", "640x480", "plasma:green-blue", f)
 	}
 	const camera = "DCIM/Camera/"
@@ -230,7 +257,7 @@ func e2eFixtures() []e2eFixture {
 		// XMP-first: exiftool writes EXIF then XMP; the XMP APP1 is then moved
 		// before the EXIF APP1 (as some editors write it); EXIF must still be read.
 		{path: camera + "IMG_20261016_101506.jpg", need: ex, exifOracle: true,
-			make: func(t *testing.T, tl e2eTools, f string) {
+			make: func(t e2eT, tl e2eTools, f string) {
 				withExif(sky, append(e2eCamera(e2eAtWork, "2026:10:16 10:15:06", "", "HMD Global", "Nokia G21"),
 					"-XMP:Description=ward round")...)(t, tl, f)
 				e2eMoveXMPFirst(t, f)
@@ -238,7 +265,7 @@ func e2eFixtures() []e2eFixture {
 			want: []string{"clinical-photo:workplace-location"}},
 		// a real EXIF (IFD1) thumbnail, a downscale of the main picture
 		{path: camera + "IMG_20261016_101507.jpg", need: ex, exifOracle: true,
-			make: func(t *testing.T, tl e2eTools, f string) {
+			make: func(t e2eT, tl e2eTools, f string) {
 				plasma(t, tl, f)
 				tl.exif(t, f, e2eCamera(e2eAtWork, "2026:10:16 10:15:07", "+01:00", "motorola", "moto g84")...)
 				thumb := filepath.Join(t.TempDir(), "thumb.jpg")
@@ -247,7 +274,7 @@ func e2eFixtures() []e2eFixture {
 			},
 			want: []string{"clinical-photo:workplace-location"}},
 		{path: camera + "IMG_20261016_101508.heic", need: []string{"convert", "exiftool", "heif-enc"}, exifOracle: true,
-			make: func(t *testing.T, tl e2eTools, f string) {
+			make: func(t e2eT, tl e2eTools, f string) {
 				png := f + ".src.png"
 				defer os.Remove(png)
 				tl.run(t, "convert", "-size", "320x240", "gradient:skyblue-green", png)
@@ -267,7 +294,7 @@ func e2eFixtures() []e2eFixture {
 			want: []string{"clinical-photo:workplace-location"}},
 		// DNG-ish: a TIFF carrying DNGVersion, named .dng
 		{path: camera + "IMG_20261016_101512.dng", need: ex, exifOracle: true,
-			make: func(t *testing.T, tl e2eTools, f string) {
+			make: func(t e2eT, tl e2eTools, f string) {
 				tif := f + ".tif"
 				tl.run(t, "convert", "-size", "320x240", "gradient:skyblue-green", tif)
 				tl.exif(t, tif, append(e2eCamera(e2eAtWork, "2026:10:16 10:15:12", "", "Google", "Pixel 7"), "-DNGVersion=1.4.0.0")...)
@@ -303,13 +330,13 @@ func e2eFixtures() []e2eFixture {
 			known: "known bug: exif/png.go readPNG stops at the first IDAT (case \"IDAT\", \"IEND\"), but ImageMagick 6.9 `convert x.jpg x.png` writes eXIf after IDAT: GPS/make/time missed (exiftool reads them)"},
 		// big-endian TIFF (ImageMagick -endian MSB), EXIF by exiftool
 		{path: camera + "IMG_20261017_120005.tif", need: ex, exifOracle: true,
-			make: withExif(func(t *testing.T, tl e2eTools, f string) {
+			make: withExif(func(t e2eT, tl e2eTools, f string) {
 				tl.run(t, "convert", "-size", "160x120", "gradient:skyblue-green", "-endian", "MSB", f)
 			}, e2eAtWork...),
 			want: []string{"clinical-photo:workplace-location"}},
 		// heif-enc from a JPEG copies its EXIF itself (libheif's Exif item, no exiftool on the HEIC)
 		{path: camera + "IMG_20261017_120006.heic", need: []string{"convert", "exiftool", "heif-enc"}, exifOracle: true,
-			make: func(t *testing.T, tl e2eTools, f string) {
+			make: func(t e2eT, tl e2eTools, f string) {
 				jpg := filepath.Join(t.TempDir(), "src.jpg")
 				tl.run(t, "convert", "-size", "320x240", "gradient:skyblue-green", jpg)
 				tl.exif(t, jpg, e2eCamera(e2eAtWork, "2026:10:17 12:00:06", "+01:00", "Google", "Pixel 6")...)
@@ -322,7 +349,7 @@ func e2eFixtures() []e2eFixture {
 			want: []string{"clinical-photo:workplace-location"}, optional: []string{"radiograph"}},
 		// a name with a newline, a comma and quotes: CSV must quote it
 		{path: camera + "line\nbreak, \"quoted\".jpg", need: ex, exifOracle: true,
-			make: func(t *testing.T, tl e2eTools, f string) {
+			make: func(t e2eT, tl e2eTools, f string) {
 				tmp := filepath.Join(t.TempDir(), "plain.jpg") // exiftool's argfile cannot carry a newline
 				withExif(gradient("64x64", "gradient:skyblue-green"), e2eAtWork...)(t, tl, tmp)
 				e2eCopy(t, tmp, f)
@@ -359,13 +386,24 @@ func e2eFixtures() []e2eFixture {
 			make:     e2eRadiographNoise,
 			want:     []string{"messaging-attachment:gallery-visible+messenger"},
 			optional: []string{"radiograph"}},
+		// the grainy radiograph-like picture with the EXIF thumbnail of a
+		// landscape (an edited photo whose thumbnail was not refreshed):
+		// tells whether pixel rules read the thumbnail or the picture
+		{path: camera + "IMG_20261018_080007.jpg", need: ex, exifOracle: true,
+			make: func(t e2eT, tl e2eTools, f string) {
+				e2eRadiographNoise(t, tl, f)
+				thumb := filepath.Join(t.TempDir(), "thumb.jpg")
+				tl.run(t, "convert", "-size", "160x120", "gradient:skyblue-green", thumb)
+				tl.exif(t, f, "-Make=Google", "-Model=Pixel 6", "-ThumbnailImage<="+thumb)
+			},
+			optional: []string{"radiograph"}},
 		{path: camera + "landscape.jpg", need: im, exifOracle: true, make: sky},
 		// the file name is HTML; '/' cannot be in a name, so "<script>alert(1)<" is a folder
 		{path: camera + "<script>alert(1)</script>.jpg", need: ex, exifOracle: true,
 			make: withExif(gradient("64x64", "gradient:skyblue-green"), e2eAtWork...),
 			want: []string{"clinical-photo:workplace-location"}},
 		{path: "Pictures/Screenshots/Screenshot_20261014-103000.png", need: im, exifOracle: true,
-			make: func(t *testing.T, tl e2eTools, f string) {
+			make: func(t e2eT, tl e2eTools, f string) {
 				tl.run(t, "convert", "-size", "1080x1920", "xc:white",
 					"-fill", "#3366cc", "-draw", "rectangle 0,0 1080,120",
 					"-fill", "#222222", "-draw", "rectangle 60,200 900,240", "-draw", "rectangle 60,300 700,340",
@@ -381,7 +419,7 @@ func e2eFixtures() []e2eFixture {
 			make: e2eRadiograph,
 			want: []string{"messaging-attachment:gallery-visible+messenger"}, optional: []string{"radiograph"}},
 		{path: "Android/media/com.whatsapp/WhatsApp/Media/WhatsApp Images/Sent/IMG-20261014-WA0005.jpg", need: im, exifOracle: true,
-			make: func(t *testing.T, tl e2eTools, f string) {
+			make: func(t e2eT, tl e2eTools, f string) {
 				e2eRadiograph(t, tl, f)
 				if err := os.WriteFile(filepath.Join(filepath.Dir(f), ".nomedia"), nil, 0o644); err != nil {
 					t.Fatal(err)
@@ -410,7 +448,7 @@ func e2eFixtures() []e2eFixture {
 			want: []string{"clinical-photo:dicom"}},
 		// a split bundle (.apks: a zip holding base.apk and a toc) around an aapt APK
 		{path: "Download/SplitCam.apks", need: []string{"aapt"},
-			make: func(t *testing.T, tl e2eTools, f string) {
+			make: func(t e2eT, tl e2eTools, f string) {
 				base := filepath.Join(t.TempDir(), "base.apk")
 				e2eAAPT(t, tl, base, "com.example.splitcam", "Split Cam")
 				b, err := os.ReadFile(base)
@@ -443,7 +481,7 @@ func e2eFixtures() []e2eFixture {
 
 // e2eRadiograph draws a chest-film-like picture: black background, grey
 // ellipse, bright bars (ribs/spine), blurred, grayscale.
-func e2eRadiograph(t *testing.T, tl e2eTools, f string) {
+func e2eRadiograph(t e2eT, tl e2eTools, f string) {
 	tl.run(t, "convert", "-size", "480x600", "xc:black",
 		"-fill", "gray55", "-draw", "ellipse 240,300 190,260 0,360",
 		"-fill", "gray85", "-draw", "rectangle 228,60 252,560",
@@ -454,15 +492,15 @@ func e2eRadiograph(t *testing.T, tl e2eTools, f string) {
 
 // e2eRadiographNoise is e2eRadiograph with Gaussian grain, as a film or a
 // phone sensor adds.
-func e2eRadiographNoise(t *testing.T, tl e2eTools, f string) {
+func e2eRadiographNoise(t e2eT, tl e2eTools, f string) {
 	tmp := filepath.Join(t.TempDir(), "smooth.png")
 	e2eRadiograph(t, tl, tmp)
 	tl.run(t, "convert", tmp, "-attenuate", "0.6", "+noise", "Gaussian", "-colorspace", "Gray", "-quality", "85", f)
 }
 
 // e2eIM draws a picture with ImageMagick, with extra output options.
-func e2eIM(size, spec string, opts ...string) func(t *testing.T, tl e2eTools, f string) {
-	return func(t *testing.T, tl e2eTools, f string) {
+func e2eIM(size, spec string, opts ...string) func(t e2eT, tl e2eTools, f string) {
+	return func(t e2eT, tl e2eTools, f string) {
 		tl.run(t, "convert", append(append([]string{"-size", size, spec}, opts...), f)...)
 	}
 }
@@ -470,8 +508,8 @@ func e2eIM(size, spec string, opts ...string) func(t *testing.T, tl e2eTools, f 
 // e2eDICOM makes a DICOM with img2dcm from an ImageMagick JPEG; with
 // dcmconvArgs the result is rewritten by dcmconv (-F: data set only, no
 // preamble, no "DICM", no file meta).
-func e2eDICOM(dcmconvArgs string, img2dcmArgs ...string) func(t *testing.T, tl e2eTools, f string) {
-	return func(t *testing.T, tl e2eTools, f string) {
+func e2eDICOM(dcmconvArgs string, img2dcmArgs ...string) func(t e2eT, tl e2eTools, f string) {
+	return func(t e2eT, tl e2eTools, f string) {
 		jpg := filepath.Join(t.TempDir(), "src.jpg")
 		e2eRadiograph(t, tl, jpg)
 		if dcmconvArgs == "" {
@@ -493,7 +531,7 @@ func e2eDICOM(dcmconvArgs string, img2dcmArgs ...string) func(t *testing.T, tl e
 
 // e2eDICOMImplicit makes a small uncompressed DICOM data set in implicit VR
 // little endian without preamble or file meta.
-func e2eDICOMImplicit(t *testing.T, tl e2eTools, f string) {
+func e2eDICOMImplicit(t e2eT, tl e2eTools, f string) {
 	d := t.TempDir()
 	tl.run(t, "convert", "-size", "64x48", "gradient:black-white", "-colorspace", "Gray", filepath.Join(d, "a.jpg"))
 	tl.run(t, "img2dcm", filepath.Join(d, "a.jpg"), filepath.Join(d, "a.dcm"))
@@ -503,8 +541,8 @@ func e2eDICOMImplicit(t *testing.T, tl e2eTools, f string) {
 
 // e2eConverted makes a JPEG with exiftool EXIF, then converts it with
 // ImageMagick to f's format (by extension).
-func e2eConverted(tags []string) func(t *testing.T, tl e2eTools, f string) {
-	return func(t *testing.T, tl e2eTools, f string) {
+func e2eConverted(tags []string) func(t e2eT, tl e2eTools, f string) {
+	return func(t e2eT, tl e2eTools, f string) {
 		jpg := filepath.Join(t.TempDir(), "src.jpg")
 		tl.run(t, "convert", "-size", "320x240", "gradient:skyblue-green", jpg)
 		tl.exif(t, jpg, tags...)
@@ -514,11 +552,11 @@ func e2eConverted(tags []string) func(t *testing.T, tl e2eTools, f string) {
 
 // e2eAPK packages a manifest (CAMERA, READ_CONTACTS, RECORD_AUDIO) and a
 // string label with aapt.
-func e2eAPK(pkg, label string) func(t *testing.T, tl e2eTools, f string) {
-	return func(t *testing.T, tl e2eTools, f string) { e2eAAPT(t, tl, f, pkg, label) }
+func e2eAPK(pkg, label string) func(t e2eT, tl e2eTools, f string) {
+	return func(t e2eT, tl e2eTools, f string) { e2eAAPT(t, tl, f, pkg, label) }
 }
 
-func e2eAAPT(t *testing.T, tl e2eTools, f, pkg, label string) {
+func e2eAAPT(t e2eT, tl e2eTools, f, pkg, label string) {
 	src := t.TempDir()
 	files := map[string]string{
 		"AndroidManifest.xml": `<?xml version="1.0" encoding="utf-8"?>
@@ -545,7 +583,7 @@ func e2eAAPT(t *testing.T, tl e2eTools, f, pkg, label string) {
 		"-S", filepath.Join(src, "res"), "-I", frameworkResAPK, "-F", f)
 }
 
-func e2eCopy(t *testing.T, from, to string) {
+func e2eCopy(t e2eT, from, to string) {
 	t.Helper()
 	b, err := os.ReadFile(from)
 	if err == nil {
@@ -557,7 +595,7 @@ func e2eCopy(t *testing.T, from, to string) {
 }
 
 // e2eMoveXMPFirst moves the XMP APP1 segment of a JPEG right after SOI.
-func e2eMoveXMPFirst(t *testing.T, f string) {
+func e2eMoveXMPFirst(t e2eT, f string) {
 	t.Helper()
 	b, err := os.ReadFile(f)
 	if err != nil {
@@ -616,22 +654,47 @@ func e2eTree(t *testing.T, tl e2eTools, root string) (string, []e2eFixture) {
 		}
 		made = append(made, fx)
 	}
-	// Make the files in parallel: most of the time goes to starting tools.
-	t.Run("make", func(t *testing.T) {
-		t.Cleanup(e2eStopExiftool) // after the parallel subtests
-		for _, fx := range made {
-			t.Run(strings.ReplaceAll(fx.path, "/", "_"), func(t *testing.T) {
-				t.Parallel()
-				p := filepath.Join(tree, filepath.FromSlash(fx.path))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
+	// Make the files on a few goroutines (not subtests, so that -run
+	// filters on the checks still build the whole tree): most of the time
+	// goes to starting tools.
+	jobs := make(chan e2eFixture)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []string
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for fx := range jobs {
+				mk := &e2eMaker{t: t, name: fx.path}
+				func() {
+					defer func() {
+						if r := recover(); r != nil && r != e2eAbort {
+							panic(r)
+						}
+					}()
+					p := filepath.Join(tree, filepath.FromSlash(fx.path))
+					if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+						mk.Fatal(err)
+					}
+					fx.make(mk, tl, p)
+				}()
+				if mk.err != "" {
+					mu.Lock()
+					errs = append(errs, mk.err)
+					mu.Unlock()
 				}
-				fx.make(t, tl, p)
-			})
-		}
-	})
-	if t.Failed() {
-		t.FailNow()
+			}
+		}()
+	}
+	for _, fx := range made {
+		jobs <- fx
+	}
+	close(jobs)
+	wg.Wait()
+	e2eStopExiftool()
+	if len(errs) > 0 {
+		t.Fatalf("making fixtures:\n%s", strings.Join(errs, "\n"))
 	}
 	return tree, made
 }
@@ -1079,6 +1142,22 @@ func e2eCLI(t *testing.T, root, tree string, rep *scan.Report, build func() e2eB
 			!bytes.Contains(stdout, []byte("alert(1)")) {
 			t.Error("HTML report does not name the <script> file at all")
 		}
+	})
+	t.Run("html-thumbnails", func(t *testing.T) {
+		stdout, stderr, code := cli("-q", "--policy", polFile, "-f", "html", "--thumbnails", tree)
+		if code != wantExit {
+			t.Errorf("exit %d, want %d; stderr %s", code, wantExit, stderr)
+		}
+		if bytes.Contains(stdout, []byte("<script>alert")) {
+			t.Error("HTML report holds a raw <script>alert from a file name")
+		}
+		clinical := 0
+		for _, f := range rep.Findings {
+			if f.Category == scan.CategoryClinicalPhoto {
+				clinical++
+			}
+		}
+		t.Logf("%d embedded thumbnails for %d clinical findings", bytes.Count(stdout, []byte("data:image/")), clinical)
 	})
 	t.Run("exit-status", func(t *testing.T) {
 		if _, stderr, code := cli("-q", "--policy", polFile, "--fail-on", "none", tree); code != 0 {
