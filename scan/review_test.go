@@ -156,3 +156,60 @@ func TestReviewRiskyAppPathNondeterministic(t *testing.T) {
 		t.Errorf("the same scan gave different risky-app paths: %v", seen)
 	}
 }
+
+// A backup folder whose Manifest.db is missing (an interrupted copy) is not
+// recognised as a backup: ios.IsBackup wants Manifest.plist AND Manifest.db,
+// so Detect falls back to a plain directory of ciphertext, reports CLEAR and
+// exits 0. The contract wants an incomplete ios-backup source and exit 2.
+func TestReviewBackupWithoutManifestDB(t *testing.T) {
+	reviewOnly(t, "an encrypted backup without Manifest.db is scanned as a folder and reported CLEAR")
+	dir := filepath.Join(t.TempDir(), "backup")
+	if err := exec.Command("cp", "-a", filepath.Join(reviewSample, "iphone-encrypted"), dir).Run(); err != nil {
+		t.Skip("cp -a:", err)
+	}
+	if err := os.Remove(filepath.Join(dir, "Manifest.db")); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := scan.Run(context.Background(), []string{dir}, scan.Options{
+		Password: func(context.Context, string) ([]byte, error) { return []byte("devicescan-sample"), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Sources[0]
+	if s.Kind != scan.KindIOSBackup || s.Complete || rep.ExitCode() != 2 {
+		t.Errorf("kind %s, complete %v, verdict %s, exit %d; want ios-backup, incomplete, exit 2",
+			s.Kind, s.Complete, rep.Summary.Verdict, rep.ExitCode())
+	}
+}
+
+// A folder of backups drops everything else in it: a photo (valid NHS
+// number in its EXIF comment) beside the backups is never read nor listed.
+func TestReviewFolderOfBackupsDropsSiblings(t *testing.T) {
+	reviewOnly(t, "files beside the backups in a folder of backups are silently ignored")
+	dir := t.TempDir()
+	if err := exec.Command("cp", "-a", filepath.Join(reviewSample, "iphone"), filepath.Join(dir, "00008120-AAAA")).Run(); err != nil {
+		t.Skip("cp -a:", err)
+	}
+	jpg, err := os.ReadFile(filepath.Join(reviewSample, "android", "DCIM", "Camera", "IMG_20261016_120000.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "IMG_0001.jpg"), jpg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := scan.Run(context.Background(), []string{dir}, scan.Options{NoPixels: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.Path == "IMG_0001.jpg" {
+			return
+		}
+	}
+	for _, s := range rep.Skipped {
+		if s.Path == "IMG_0001.jpg" {
+			return
+		}
+	}
+	t.Errorf("IMG_0001.jpg beside the backup is neither reported nor listed as skipped")
+}
