@@ -71,7 +71,9 @@ measure() {
 	local files
 	files=$(find "$tree" -type f | wc -l)
 	/usr/bin/time -f '%e %U %S %M' -o "$dir/time.out" "$@" >"$dir/out.$name" 2>"$dir/err.$name" || true
-	read -r wall user sys rss <"$dir/time.out"
+	# GNU time prints "Command exited with non-zero status N" first when the
+	# tool fails (exiftool does on unreadable files): take the last line.
+	read -r wall user sys rss < <(tail -n 1 "$dir/time.out")
 	local cpu
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}')
 	awk -v n="$name" -v f="$files" -v w="$wall" -v c="$cpu" -v r="$rss" 'BEGIN{
