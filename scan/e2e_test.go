@@ -196,6 +196,8 @@ type e2eFixture struct {
 	// optional reason codes that may or may not appear in any finding of
 	// the file (pixel rules are tuned elsewhere); their presence is logged.
 	optional []string
+	// detail, when set, must appear in one reason's detail.
+	detail string
 	// known: a known limit or bug; a mismatch is logged, not failed.
 	known string
 	// exifGPS etc.: what exiftool must agree with in the inventory.
@@ -397,6 +399,17 @@ func e2eFixtures() []e2eFixture {
 				tl.exif(t, f, "-Make=Google", "-Model=Pixel 6", "-ThumbnailImage<="+thumb)
 			},
 			optional: []string{"radiograph"}},
+		// the geofence edge: 390 m and 410 m due north of the 400 m circle's
+		// centre (haversine, R = 6 371 008.8 m)
+		{path: camera + "IMG_20261019_090000.jpg", need: ex, exifOracle: true,
+			make: withExif(gradient("64x64", "gradient:skyblue-green"), e2eNorthOfWork(390)...),
+			want: []string{"clinical-photo:workplace-location"}, detail: "390 m"},
+		{path: camera + "IMG_20261019_090001.jpg", need: ex, exifOracle: true,
+			make: withExif(gradient("64x64", "gradient:skyblue-green"), e2eNorthOfWork(410)...)},
+		// little-endian EXIF with a UNICODE UserComment (UTF-16 in the file's byte order)
+		{path: camera + "IMG_20261019_090002.jpg", need: ex, exifOracle: true,
+			make: withExif(grey, "-ExifByteOrder=II", "-UserComment=Pt. — NHS 943 476 5919"),
+			want: []string{"clinical-photo:patient-identifier"}},
 		{path: camera + "landscape.jpg", need: im, exifOracle: true, make: sky},
 		// the file name is HTML; '/' cannot be in a name, so "<script>alert(1)<" is a folder
 		{path: camera + "<script>alert(1)</script>.jpg", need: ex, exifOracle: true,
@@ -477,6 +490,13 @@ func e2eFixtures() []e2eFixture {
 		{path: "Download/E2ECam.apk", need: []string{"aapt"}, make: e2eAPK("com.example.e2ecam", "E2E Camera"),
 			want: []string{"risky-app:permission-requested"}},
 	}
+}
+
+// e2eNorthOfWork gives exiftool GPS tags for a point d metres due north of
+// the workplace centre.
+func e2eNorthOfWork(d float64) []string {
+	lat := 51.5175 + d/6371008.8*180/math.Pi
+	return []string{fmt.Sprintf("-GPSLatitude=%.7f", lat), "-GPSLatitudeRef=N", "-GPSLongitude=0.1735", "-GPSLongitudeRef=W"}
 }
 
 // e2eRadiograph draws a chest-film-like picture: black background, grey
@@ -782,6 +802,17 @@ func TestE2EOtherTools(t *testing.T) {
 				}
 				want := slices.Clone(fx.want)
 				sort.Strings(want)
+				if fx.detail != "" {
+					found := false
+					for _, f := range byPath[fx.path] {
+						for _, r := range f.Reasons {
+							found = found || strings.Contains(r.Detail, fx.detail)
+						}
+					}
+					if !found {
+						t.Errorf("no reason detail holds %q:\n%s", fx.detail, e2eDetails(byPath[fx.path]))
+					}
+				}
 				switch {
 				case !slices.Equal(got, want) && fx.known != "":
 					t.Skipf("%s\n got  %v\n want %v", fx.known, got, want)
