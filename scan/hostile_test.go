@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"math/rand"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -768,5 +769,53 @@ func TestHostileTruncatedEncryptedFile(t *testing.T) {
 	}
 	if code := rep.ExitCode(); code != 1 {
 		t.Errorf("exit code %d, want 1", code)
+	}
+}
+
+// TestHostileProgressiveJPEG: a progressive JPEG keeps every DCT
+// coefficient of the picture in memory while it decodes (4 bytes per
+// coefficient in image/jpeg), so a 24-megapixel flat-colour progressive
+// JPEG of about 280 KB costs about 350 MB. The pixel cap allows it; this
+// test measures what a folder of them costs (ImageMagick makes the files).
+func TestHostileProgressiveJPEG(t *testing.T) {
+	convert, err := exec.LookPath("convert")
+	if err != nil {
+		t.Skip("ImageMagick convert not installed")
+	}
+	if testing.Short() {
+		t.Skip("decodes four 24-megapixel pictures")
+	}
+	dir := t.TempDir()
+	first := filepath.Join(dir, "WhatsApp", "Media", "WhatsApp Images", "IMG-20261018-WA0000.jpg")
+	if err := os.MkdirAll(filepath.Dir(first), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(convert, "-size", "4896x4896", "xc:#a08070", "-type", "TrueColor",
+		"-sampling-factor", "1x1", "-interlace", "JPEG", "-quality", "50", first).CombinedOutput()
+	if err != nil {
+		t.Skipf("convert: %v %s", err, out)
+	}
+	data, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const copies = 4
+	for i := 1; i < copies; i++ {
+		writeFile(t, filepath.Join(filepath.Dir(first), fmt.Sprintf("IMG-20261018-WA%04d.jpg", i)), data)
+	}
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	start := time.Now()
+	rep := runPaths(t, Options{Workers: copies}, dir)
+	took := time.Since(start)
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	grew := (after.Maxrss - before.Maxrss) >> 10
+	t.Logf("%d progressive 4896x4896 JPEGs of %d KB: %v, peak RSS %d MB (grew %d MB; a lower bound when an earlier test peaked higher)",
+		copies, len(data)>>10, took, after.Maxrss>>10, grew)
+	if rep.Sources[0].Stats.Files != copies {
+		t.Errorf("files = %d, want %d", rep.Sources[0].Stats.Files, copies)
+	}
+	if grew > 2048 {
+		t.Errorf("peak memory grew by %d MB for %d files of %d KB", grew, copies, len(data)>>10)
 	}
 }
