@@ -134,7 +134,7 @@ func FindBackups(dir string) ([]string, error) {
 
 // readBounded reads a whole small file, refusing files larger than max.
 func readBounded(p string, max int64) ([]byte, error) {
-	f, err := os.Open(p)
+	f, err := openEvidence(p)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func Open(dir string) (*Backup, error) {
 	// (a backup decrypted by another tool keeps IsEncrypted).
 	if b.Manifest.IsEncrypted {
 		b.encrypted = true
-		if f, err := os.Open(dbPath); err == nil {
+		if f, err := openEvidence(dbPath); err == nil {
 			var hdr [16]byte
 			if _, err := io.ReadFull(f, hdr[:]); err == nil && bytes.Equal(hdr[:], sqliteMagic) {
 				b.encrypted = false

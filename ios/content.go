@@ -80,7 +80,7 @@ func (b *Backup) Open(f *File) (Content, error) {
 	if st, err := os.Lstat(p); err == nil && st.Mode()&os.ModeSymlink != 0 {
 		return nil, fmt.Errorf("ios: %s/%s: content is a symbolic link", f.Domain, f.RelativePath)
 	}
-	fh, err := os.Open(p)
+	fh, err := openEvidence(p)
 	if err != nil {
 		return nil, fmt.Errorf("ios: %s/%s: %w", f.Domain, f.RelativePath, err)
 	}

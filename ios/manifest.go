@@ -63,8 +63,27 @@ func (b *Backup) openManifestLocked() (*sql.DB, error) {
 	if p == "" {
 		p = filepath.Join(b.Dir, "Manifest.db")
 		immutable = true
-		// A WAL beside the original: read both from a private copy.
-		if st, err := os.Stat(p + "-wal"); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
+		// A WAL beside the original: read both from a private copy. A small
+		// manifest is copied too, so that SQLite never opens the evidence
+		// (see maxPrivateCopy).
+		walSt, walErr := os.Stat(p + "-wal")
+		hasWAL := walErr == nil && walSt.Mode().IsRegular() && walSt.Size() > 0
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Size() <= maxPrivateCopy && !hasWAL {
+			d, err := b.tempDirLocked()
+			if err != nil {
+				return nil, err
+			}
+			d, err = os.MkdirTemp(d, "manifest-*")
+			if err != nil {
+				return nil, err
+			}
+			cp := filepath.Join(d, "Manifest.db")
+			if err := copyFile(p, cp); err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+			}
+			p = cp
+		}
+		if hasWAL {
 			d, err := b.tempDirLocked()
 			if err != nil {
 				return nil, err
@@ -83,7 +102,7 @@ func (b *Backup) openManifestLocked() (*sql.DB, error) {
 			p, immutable = cp, false
 		}
 	}
-	f, err := os.Open(p)
+	f, err := openEvidence(p)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
 	}
@@ -111,7 +130,7 @@ func (b *Backup) openManifestLocked() (*sql.DB, error) {
 }
 
 func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+	in, err := openEvidence(src)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,14 @@ import (
 // encrypted backup, the database (and its WAL) is copied or decrypted into the
 // private temporary directory and opened there, so the WAL's rows are seen.
 // The returned DB is closed by Backup.Close at the latest.
+// maxPrivateCopy is the largest database copied into the private temporary
+// folder before SQLite opens it. SQLite opens files itself, so it cannot ask
+// the kernel to leave their access times alone; a private copy (read with
+// O_NOATIME) keeps every timestamp of the evidence unchanged. Larger
+// databases are opened in place, read-only and immutable: their content and
+// modification time are untouched, their access time may be updated.
+const maxPrivateCopy = 256 << 20
+
 func (b *Backup) OpenSQLite(ctx context.Context, domain, relativePath string) (*sql.DB, error) {
 	f, err := b.Lookup(ctx, domain, relativePath)
 	if err != nil {
@@ -33,7 +41,7 @@ func (b *Backup) OpenSQLite(ctx context.Context, domain, relativePath string) (*
 		wal = nil
 	}
 	var uri string
-	if !b.encrypted && wal == nil {
+	if !b.encrypted && wal == nil && f.Size > maxPrivateCopy {
 		p, err := b.contentPath(f)
 		if err != nil {
 			return nil, err

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 )
 
@@ -95,7 +94,7 @@ func (b *Backup) unlockKeybag(kb *keybag, key []byte) error {
 // decryptManifest decrypts Manifest.db (AES-256-CBC, zero IV) into dst,
 // streaming, and drops a PKCS#7 tail when one is present.
 func decryptManifest(src, dst string, key []byte) error {
-	in, err := os.Open(src)
+	in, err := openEvidence(src)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrCorruptManifest, err)
 	}

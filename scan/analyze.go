@@ -181,7 +181,8 @@ func clinicalSeverity(rs []Reason) Severity {
 	seen := map[string]bool{}
 	strong, medium, weak := 0, 0, 0
 	for _, r := range rs {
-		if seen[r.Code] {
+		if seen[r.Code] || r.Code == ReasonShiftHours {
+			// Shift hours restate "at work": they never raise a severity.
 			continue
 		}
 		seen[r.Code] = true

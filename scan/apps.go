@@ -216,8 +216,8 @@ func mergeApps(recs []AppRecord) []AppRecord {
 			if m.Version == "" {
 				m.Version = r.Version
 			}
-			if m.Path == "" {
-				m.Path = r.Path
+			if r.Path != "" && (m.Path == "" || r.Path < m.Path) {
+				m.Path = r.Path // the same whichever worker finished first
 			}
 			m.Requested = append(m.Requested, r.Requested...)
 			m.AdSDKs = append(m.AdSDKs, r.AdSDKs...)

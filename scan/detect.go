@@ -43,14 +43,25 @@ func Detect(ctx context.Context, p string) ([]Source, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s: not a file or folder", p)
 	}
-	if ios.IsBackup(abs) {
+	// Manifest.plist alone is still a backup: one whose Manifest.db is
+	// missing must be reported incomplete, not scanned as a plain folder.
+	if ios.IsBackup(abs) || isRegular(filepath.Join(abs, "Manifest.plist")) {
 		return []Source{newIOSSource(p, abs)}, nil
 	}
 	if dirs, err := ios.FindBackups(abs); err == nil && len(dirs) > 0 {
 		var out []Source
+		skip := map[string]bool{}
 		for _, d := range dirs {
 			display := filepath.Join(p, filepath.Base(d))
 			out = append(out, newIOSSource(display, d))
+			skip[filepath.Base(d)] = true
+		}
+		// Whatever else the folder holds (photos, APKs, another copy) is
+		// scanned too, as a plain folder without the backups.
+		if rest := otherEntries(abs, skip); rest {
+			ds := newDirSource(p, abs, KindDirectory)
+			ds.skipTop = skip
+			out = append(out, ds)
 		}
 		return out, nil
 	}
@@ -81,4 +92,24 @@ func (s *fileSource) Walk(ctx context.Context, fn func(*File) error, skip func(S
 	abs := s.abs
 	return fn(&File{Path: filepath.Base(abs), Size: s.size, ModTime: s.mod, UserMedia: true,
 		open: func() (Content, error) { return openOSFile(abs) }})
+}
+
+func isRegular(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// otherEntries tells whether dir holds anything besides the named entries
+// and the Finder's .DS_Store.
+func otherEntries(dir string, skip map[string]bool) bool {
+	entries, err := readDirSorted(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !skip[e.Name()] && e.Name() != ".DS_Store" && e.Type()&fs.ModeSymlink == 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -412,6 +412,13 @@ func e2eFixtures() []e2eFixture {
 		{path: camera + "IMG_20261019_090002.jpg", need: ex, exifOracle: true,
 			make: withExif(grey, "-ExifByteOrder=II", "-UserComment=Pt. — NHS 943 476 5919"),
 			want: []string{"clinical-photo:patient-identifier"}},
+		// attribute-breaking names for the HTML report
+		{path: camera + "\"><img src=x onerror=alert(2)>.jpg", need: ex, exifOracle: true,
+			make: withExif(gradient("64x64", "gradient:skyblue-green"), e2eAtWork...),
+			want: []string{"clinical-photo:workplace-location"}},
+		{path: camera + "x' onmouseover='alert(3).jpg", need: ex, exifOracle: true,
+			make: withExif(gradient("64x64", "gradient:skyblue-green"), e2eAtWork...),
+			want: []string{"clinical-photo:workplace-location"}},
 		{path: camera + "landscape.jpg", need: im, exifOracle: true, make: sky},
 		// the file name is HTML; '/' cannot be in a name, so "<script>alert(1)<" is a folder
 		{path: camera + "<script>alert(1)</script>.jpg", need: ex, exifOracle: true,
@@ -1235,8 +1242,10 @@ func e2eCLI(t *testing.T, root, tree string, rep *scan.Report, build func() e2eB
 		if code != wantExit {
 			t.Errorf("exit %d, want %d; stderr %s", code, wantExit, stderr)
 		}
-		if bytes.Contains(stdout, []byte("<script>alert")) {
-			t.Error("HTML report holds a raw <script>alert from a file name")
+		for _, raw := range []string{"<script>alert", "<img src=x", "' onmouseover='", "\" onmouseover=\""} {
+			if bytes.Contains(stdout, []byte(raw)) {
+				t.Errorf("HTML report holds a raw %s from a file name", raw)
+			}
 		}
 		if _, err := os.Stat(filepath.Join(tree, "DCIM/Camera/<script>alert(1)</script>.jpg")); err == nil &&
 			!bytes.Contains(stdout, []byte("alert(1)")) {
@@ -1248,8 +1257,10 @@ func e2eCLI(t *testing.T, root, tree string, rep *scan.Report, build func() e2eB
 		if code != wantExit {
 			t.Errorf("exit %d, want %d; stderr %s", code, wantExit, stderr)
 		}
-		if bytes.Contains(stdout, []byte("<script>alert")) {
-			t.Error("HTML report holds a raw <script>alert from a file name")
+		for _, raw := range []string{"<script>alert", "<img src=x", "' onmouseover='", "\" onmouseover=\""} {
+			if bytes.Contains(stdout, []byte(raw)) {
+				t.Errorf("HTML report holds a raw %s from a file name", raw)
+			}
 		}
 		clinical := 0
 		for _, f := range rep.Findings {

@@ -155,3 +155,41 @@ func TestMissingPathIsIncomplete(t *testing.T) {
 		t.Errorf("problem = %q", rep.Sources[0].Problems)
 	}
 }
+
+func TestBackupWithoutManifestDBIsIncomplete(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "backup")
+	if _, err := scantest.IPhoneBackup(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "Manifest.db")); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := scan.Run(context.Background(), []string{dir}, scan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sources[0].Kind != scan.KindIOSBackup || rep.Sources[0].Complete || rep.ExitCode() != 2 {
+		t.Errorf("source %+v exit %d", rep.Sources[0], rep.ExitCode())
+	}
+}
+
+func TestFolderOfBackupsAlsoScansTheRest(t *testing.T) {
+	root := t.TempDir()
+	if _, err := scantest.IPhoneBackup(filepath.Join(root, "00008120-000A1B2C3D4E5F60"), false); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "IM000001"), scantest.DICOM("CT", "X^Y", "1", 8, 8, true), 0o644)
+	rep, err := scan.Run(context.Background(), []string{root}, scan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Sources) != 2 || rep.Sources[0].Kind != scan.KindIOSBackup || rep.Sources[1].Kind != scan.KindDirectory {
+		t.Fatalf("sources = %+v", rep.Sources)
+	}
+	if rep.Sources[1].Stats.Files != 1 {
+		t.Errorf("the rest of the folder: %+v (the backup must not be walked twice)", rep.Sources[1].Stats)
+	}
+	if _, ok := findingsFor(rep)["clinical-photo IM000001"]; !ok {
+		t.Error("the DICOM beside the backup was not found")
+	}
+}

@@ -13,8 +13,22 @@ const (
 	ReasonCloudSynced    = "cloud-synced"
 )
 
-const remedyAttachment = "Delete it from the chat and from the device's photo library if you no longer need it; " +
-	"stop the messenger saving media to the gallery (WhatsApp: Settings > Chats > Media visibility / Save to Photos)."
+// attachmentRemedy says what to do, with the messenger's own setting where
+// it has one.
+func attachmentRemedy(app string) string {
+	r := "Delete it from the chat and from the device's photo library if you no longer need it"
+	switch app {
+	case "WhatsApp", "WhatsApp Business":
+		return r + "; stop WhatsApp saving media to the gallery (Settings > Chats > Media visibility, or Save to Photos on iPhone)."
+	case "Telegram":
+		return r + "; stop Telegram saving media to the gallery (Settings > Data and Storage > Save to Gallery / Photos)."
+	case "iMessage", "SMS", "RCS", "Messages":
+		return r + "; photos in Messages are kept in iCloud when Messages in iCloud or iCloud Backup is on: delete the conversation's attachments there too."
+	case "Signal":
+		return r + "; Signal keeps attachments private unless saved: delete saved copies from the gallery."
+	}
+	return r + "; stop the messenger saving media to the gallery in its settings."
+}
 
 func boolPtr(b bool) *bool { return &b }
 
@@ -64,7 +78,7 @@ func messagingFinding(it *item, clinical *Finding) Finding {
 		Cloud:     f.Cloud,
 		Messaging: m,
 		Message:   msg + ".",
-		Remedy:    remedyAttachment,
+		Remedy:    attachmentRemedy(m.App),
 	}
 }
 

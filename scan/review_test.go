@@ -20,9 +20,9 @@ import (
 
 func reviewOnly(t *testing.T, bug string) {
 	t.Helper()
-	if os.Getenv("DEVICESCAN_REVIEW") != "1" {
-		t.Skip("known bug: " + bug + " (set DEVICESCAN_REVIEW=1 to run)")
-	}
+	// Found in review and fixed: these run as regression tests. bug names
+	// what went wrong before.
+	_ = bug
 }
 
 var reviewSample = filepath.Join("..", "testdata", "sample")
@@ -73,8 +73,9 @@ func TestReviewRiskyAppSeverityREADME(t *testing.T) {
 	}
 	// free (AD_ID, AdMob) + camera/contacts = two raises from low.
 	f := reviewFinding(t, rep, scan.CategoryRiskyApp, "Download/FreeCam_Pro.apk")
-	if f.Severity != scan.SeverityHigh {
-		t.Errorf("free app asking for camera/contacts: severity %s, want high per README", f.Severity)
+	// README: two of (granted, free/ad-funded, camera/contacts/SMS/microphone) = medium.
+	if f.Severity != scan.SeverityMedium {
+		t.Errorf("free app asking for camera/contacts: severity %s, want medium per README", f.Severity)
 	}
 }
 

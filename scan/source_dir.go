@@ -20,6 +20,9 @@ type dirSource struct {
 	root    string // absolute, symlinks of the root itself resolved
 	display string // as the user typed it
 	kind    string
+	// skipTop names entries of the root that belong to other sources (the
+	// backups of a folder of backups).
+	skipTop map[string]bool
 }
 
 func newDirSource(display, root, kind string) *dirSource {
@@ -111,6 +114,9 @@ func (s *dirSource) walkTree(ctx context.Context, visit func(rel string, d fs.Di
 		}
 		var subdirs []dirFrame
 		for _, e := range entries {
+			if fr.rel == "" && s.skipTop[e.Name()] {
+				continue
+			}
 			rel := joinRel(fr.rel, e.Name())
 			switch t := e.Type(); {
 			case t&fs.ModeSymlink != 0:
@@ -141,7 +147,7 @@ func (s *dirSource) walkTree(ctx context.Context, visit func(rel string, d fs.Di
 // Memory is one DirEntry per name; for folders beyond a few hundred
 // thousand entries that is still small next to the paths themselves.
 func readDirSorted(dir string) ([]fs.DirEntry, error) {
-	f, err := os.Open(dir)
+	f, err := openReadOnly(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -102,6 +102,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if *jobs < 0 || *jobs > 1024 {
+		return usageErr("--jobs %d: want 1 to 1024 (0 = one per CPU)", *jobs)
+	}
 	if *thumbs && f != scan.FormatHTML {
 		return usageErr("--thumbnails works only with --format html")
 	}
@@ -133,19 +136,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		defer bar.Done()
 	}
 
-	var out io.Writer = stdout
-	var file *os.File
 	if *output != "" {
-		file, err = scan.CreateReportFile(*output)
-		if err != nil {
+		if err := scan.CheckOutput(*output, fl.Args()); err != nil {
 			return usageErr("%v", err)
 		}
-		out = file
 	}
 	rep, err := scan.Run(ctx, fl.Args(), opts)
 	if err != nil {
-		if file != nil {
-			file.Close()
+		if errors.Is(err, context.Canceled) {
+			err = errors.New("interrupted; no report written")
 		}
 		fmt.Fprintf(stderr, "devicescan: %v\n", err)
 		return 2
@@ -159,16 +158,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	wo := scan.WriteOptions{Thumbnails: *thumbs,
-		Color: file == nil && isTerminal(stdout) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"}
-	if err := scan.WriteReport(out, rep, f, wo); err != nil {
-		fmt.Fprintf(stderr, "devicescan: writing the report: %v\n", err)
-		return 2
+		Color: *output == "" && isTerminal(stdout) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"}
+	if *output != "" {
+		err = scan.WriteReportFile(*output, rep, f, wo)
+	} else {
+		err = scan.WriteReport(stdout, rep, f, wo)
 	}
-	if file != nil {
-		if err := file.Close(); err != nil {
-			fmt.Fprintf(stderr, "devicescan: writing the report: %v\n", err)
-			return 2
-		}
+	if err != nil {
+		fmt.Fprintf(stderr, "devicescan: writing the report: %v\n", scan.SafeText(err.Error()))
+		return 2
 	}
 	return rep.ExitCode()
 }

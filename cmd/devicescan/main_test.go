@@ -156,3 +156,30 @@ func TestPasswordFromFileAndEnv(t *testing.T) {
 		t.Errorf("no password: exit %d stderr %q", r.code, r.stderr)
 	}
 }
+
+func TestOutputInsideScannedPathRefused(t *testing.T) {
+	dir := androidTree(t)
+	victim := filepath.Join(dir, "DCIM", "Camera", "IMG_20261016_120000.jpg")
+	before, _ := os.ReadFile(victim)
+	for _, out := range []string{victim, filepath.Join(dir, "report.txt"), dir} {
+		r := runCLI(t, nil, "-f", "json", "-o", out, dir)
+		if r.code != 2 {
+			t.Errorf("-o %s: exit %d", out, r.code)
+		}
+	}
+	after, _ := os.ReadFile(victim)
+	if !bytes.Equal(before, after) {
+		t.Error("the photo was overwritten")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report.txt")); err == nil {
+		t.Error("a report was written into the evidence")
+	}
+}
+
+func TestJobsValidated(t *testing.T) {
+	for _, j := range []string{"-1", "100000000"} {
+		if r := runCLI(t, nil, "-j", j, t.TempDir()); r.code != 2 {
+			t.Errorf("-j %s: exit %d", j, r.code)
+		}
+	}
+}
