@@ -419,6 +419,21 @@ func e2eFixtures() []e2eFixture {
 		{path: camera + "x' onmouseover='alert(3).jpg", need: ex, exifOracle: true,
 			make: withExif(gradient("64x64", "gradient:skyblue-green"), e2eAtWork...),
 			want: []string{"clinical-photo:workplace-location"}},
+		// HEIC variants from heif-enc, EXIF added by exiftool: alpha (an
+		// auxiliary image item), two images in one file, 10-bit from a
+		// 16-bit PNG, lossless 4:4:4
+		{path: camera + "IMG_20261021_110000.heic", need: []string{"convert", "exiftool", "heif-enc"}, exifOracle: true,
+			make: e2eHEIC([]string{"-q", "40"}, []string{"-alpha", "set", "-channel", "A", "-evaluate", "set", "50%"}),
+			want: []string{"clinical-photo:workplace-location"}},
+		{path: camera + "IMG_20261021_110001.heic", need: []string{"convert", "exiftool", "heif-enc"}, exifOracle: true,
+			make: e2eHEIC([]string{"-q", "40"}, nil, nil),
+			want: []string{"clinical-photo:workplace-location"}},
+		{path: camera + "IMG_20261021_110002.heic", need: []string{"convert", "exiftool", "heif-enc"}, exifOracle: true,
+			make: e2eHEIC([]string{"-b", "10"}, []string{"-depth", "16"}),
+			want: []string{"clinical-photo:workplace-location"}},
+		{path: camera + "IMG_20261021_110003.heic", need: []string{"convert", "exiftool", "heif-enc"}, exifOracle: true,
+			make: e2eHEIC([]string{"-L", "-p", "chroma=444"}, nil),
+			want: []string{"clinical-photo:workplace-location"}},
 		{path: camera + "landscape.jpg", need: im, exifOracle: true, make: sky},
 		// the file name is HTML; '/' cannot be in a name, so "<script>alert(1)<" is a folder
 		{path: camera + "<script>alert(1)</script>.jpg", need: ex, exifOracle: true,
@@ -519,6 +534,23 @@ func e2eFixtures() []e2eFixture {
 		{path: "Download/ApprovedCam.apk", need: []string{"aapt"}, make: e2eAPK("com.example.approvedcam", "Approved Cam")},
 		{path: "Download/E2ECam.apk", need: []string{"aapt"}, make: e2eAPK("com.example.e2ecam", "E2E Camera"),
 			want: []string{"risky-app:permission-requested"}},
+	}
+}
+
+// e2eHEIC encodes one PNG per pngOpts (160x120 gradients drawn with those
+// ImageMagick options) into one HEIC with heif-enc and encOpts, then adds
+// EXIF (GPS at work, time, camera) with exiftool.
+func e2eHEIC(encOpts []string, pngOpts ...[]string) func(e2eT, e2eTools, string) {
+	return func(t e2eT, tl e2eTools, f string) {
+		d := t.TempDir()
+		args := append(append([]string{}, encOpts...), "-o", f)
+		for i, o := range pngOpts {
+			png := filepath.Join(d, fmt.Sprintf("%d.png", i))
+			tl.run(t, "convert", append(append([]string{"-size", "160x120", "gradient:skyblue-green"}, o...), png)...)
+			args = append(args, png)
+		}
+		tl.run(t, "heif-enc", args...)
+		tl.exif(t, f, e2eCamera(e2eAtWork, "2026:10:21 11:00:00", "+01:00", "Apple", "iPhone 13")...)
 	}
 }
 
