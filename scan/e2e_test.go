@@ -983,6 +983,42 @@ func TestE2EOtherTools(t *testing.T) {
 		e2eCompareInventory(t, tl, tree, made, rep.Inventory)
 	})
 
+	// the same pictures as a plain photo folder (DCIM/Camera given as
+	// PATH): kind directory, the same findings, paths relative to it
+	t.Run("photo-folder", func(t *testing.T) {
+		dir := filepath.Join(tree, "DCIM", "Camera")
+		if _, err := os.Stat(dir); err != nil {
+			t.Skip("no camera fixtures")
+		}
+		r2, err := scan.Run(context.Background(), []string{dir}, scan.Options{Policy: pol})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r2.Sources) != 1 || r2.Sources[0].Kind != "directory" || !r2.Sources[0].Complete {
+			t.Fatalf("sources: %+v", r2.Sources)
+		}
+		want := map[string]bool{}
+		for _, f := range rep.Findings {
+			if rest, ok := strings.CutPrefix(f.Path, "DCIM/Camera/"); ok {
+				want[rest+" "+e2eKey(f)] = true
+			}
+		}
+		got := map[string]bool{}
+		for _, f := range r2.Findings {
+			got[f.Path+" "+e2eKey(f)] = true
+		}
+		for k := range want {
+			if !got[k] {
+				t.Errorf("missing in the folder scan: %s", k)
+			}
+		}
+		for k := range got {
+			if !want[k] {
+				t.Errorf("only in the folder scan: %s", k)
+			}
+		}
+	})
+
 	t.Run("cli", func(t *testing.T) {
 		e2eCLI(t, root, tree, rep, build)
 	})
