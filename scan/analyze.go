@@ -43,6 +43,12 @@ func (e *engine) analyzeFile(ctx context.Context, f *File) fileResult {
 		m, err := exif.Read(c, c.Size())
 		if err != nil {
 			e.log.Debug("metadata", "path", f.Path, "err", err)
+			if errors.Is(err, exif.ErrCorrupt) {
+				// The rest of the rules still run on what could be read; the
+				// damaged metadata is listed so that nobody takes the silence
+				// for a clean file.
+				res.skipped = &Skipped{Path: f.Path, Domain: f.Domain, Error: "photo metadata damaged or cut short: " + err.Error()}
+			}
 		}
 		it.meta = m // partial metadata (size, format) comes with ErrNoMetadata too
 	}
@@ -69,7 +75,7 @@ func (e *engine) analyzeFile(ctx context.Context, f *File) fileResult {
 	}
 	if apps, skip := e.appRecords(it); skip != nil {
 		res.skipped = skip
-	} else {
+	} else if len(apps) > 0 {
 		res.apps = apps
 	}
 	return res

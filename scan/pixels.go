@@ -20,8 +20,15 @@ type pixelFunc func(ctx context.Context, it *item, e *engine) []Reason
 var defaultPixels pixelFunc = pixelReasons
 
 // maxDecodePixels bounds full decodes: bigger pictures without a thumbnail
-// are not analysed by pixels (their metadata rules still run).
-const maxDecodePixels = 24_000_000
+// are not analysed by pixels (their metadata rules still run). Go's JPEG
+// decoder keeps 4 bytes per coefficient for progressive files, so an 8 MP
+// progressive JPEG costs about 60 MB while it decodes.
+const maxDecodePixels = 8_000_000
+
+// fullDecodes bounds how many full decodes run at once, whatever the number
+// of workers: memory stays bounded on a folder of large thumbnail-less
+// pictures (WhatsApp strips EXIF thumbnails).
+var fullDecodes = make(chan struct{}, 2)
 
 // maxDecodeBytes bounds the compressed size of a full decode.
 const maxDecodeBytes = 32 << 20
@@ -70,6 +77,8 @@ func loadPixels(it *item) image.Image {
 	if it.content.Size() > maxDecodeBytes {
 		return nil
 	}
+	fullDecodes <- struct{}{}
+	defer func() { <-fullDecodes }()
 	img, err := pixel.DecodeBounded(io.NewSectionReader(it.content, 0, it.content.Size()), maxDecodePixels)
 	if err != nil {
 		return nil
