@@ -339,3 +339,62 @@ func TestDecodeBoundedHugeHeader(t *testing.T) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
 }
+
+// petLike draws an emission image: black field, a few soft bright blobs
+// (organs) around the centre, a faint grey body outline.
+func petLike(w, h int) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	blobs := [][3]float64{{0.5, 0.45, 0.10}, {0.42, 0.6, 0.06}, {0.58, 0.6, 0.06}, {0.5, 0.3, 0.05}}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			fx, fy := float64(x)/float64(w), float64(y)/float64(h)
+			v := 0.0
+			if dx, dy := (fx-0.5)/0.22, (fy-0.5)/0.32; dx*dx+dy*dy < 1 {
+				v = 60 + 10*math.Sin(fx*40)*math.Cos(fy*30)
+			}
+			for _, b := range blobs {
+				d := math.Hypot(fx-b[0], fy-b[1])
+				v += 200 * math.Exp(-d*d/(2*b[2]*b[2]))
+			}
+			g.Pix[y*g.Stride+x] = uint8(math.Min(v, 255))
+		}
+	}
+	return g
+}
+
+// starField is a black sky with scattered bright points (night sky,
+// Hubble deep field): dark like PET, but its light is not centred.
+func starField(w, h int) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	for i := 0; i < w*h/25; i++ {
+		x, y := (i*7919)%w, (i*104729/w+i*31)%h
+		g.Pix[y*g.Stride+x] = uint8(120 + i%130)
+	}
+	return g
+}
+
+func TestRadiographBranches(t *testing.T) {
+	tests := []struct {
+		name   string
+		img    image.Image
+		hit    bool
+		branch string // Detail prefix of the winning branch when hit
+	}{
+		{"ct slice", ctSlice(160, 120), true, "CT/MR-like"},
+		{"pet-like", petLike(120, 160), true, "PET/NM-like"},
+		{"pet-like jpeg", mustDecode(t, encJPEG(t, petLike(120, 160))), true, "PET/NM-like"},
+		{"star field", starField(160, 120), false, ""},
+		{"black", image.NewGray(image.Rect(0, 0, 160, 120)), false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := signal(Analyze(tc.img, Cues{}), CodeRadiograph)
+			if s.Hit != tc.hit {
+				t.Fatalf("hit = %v, want %v (%.2f %s)", s.Hit, tc.hit, s.Score, s.Detail)
+			}
+			if tc.hit && !strings.HasPrefix(strings.TrimPrefix(s.Detail, "inside the frame: "), tc.branch) {
+				t.Errorf("detail = %q, want branch %s", s.Detail, tc.branch)
+			}
+		})
+	}
+}
