@@ -8,6 +8,8 @@ package pixel
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -17,6 +19,7 @@ import (
 	"image/draw"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -72,7 +75,43 @@ var (
 	dcm3tools  = "/usr/share/doc/dicom3tools/examples"
 	octaveDcm  = "/usr/share/octave/packages/dicom-0.5.1/imdata"
 	heudiconv  = "/usr/lib/python3/dist-packages/heudiconv/tests/data"
+	mplData    = "/usr/share/matplotlib/mpl-data/sample_data"
 )
+
+// rawMR reads matplotlib's s1045.ima.gz: a 256x256 MR slice stored as
+// gzip-compressed little-endian uint16 with no header, and renders it with
+// the 1st-99th percentile window (its examples show it min-max, grey).
+func rawMR(path string) (*image.Gray, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	const n = 256
+	buf := make([]byte, 2*n*n)
+	if _, err := io.ReadFull(zr, buf); err != nil {
+		return nil, err
+	}
+	vals := make([]float64, n*n)
+	for i := range vals {
+		vals[i] = float64(binary.LittleEndian.Uint16(buf[2*i:]))
+	}
+	s := append([]float64(nil), vals...)
+	sort.Float64s(s)
+	lo, hi := s[len(s)/100], s[len(s)*99/100]
+	if hi <= lo {
+		return nil, fmt.Errorf("flat image")
+	}
+	g := image.NewGray(image.Rect(0, 0, n, n))
+	for i, v := range vals {
+		g.Pix[i] = uint8(math.Round(255 * math.Max(0, math.Min(1, (v-lo)/(hi-lo)))))
+	}
+	return g, nil
+}
 
 // dicomNotRadiograph lists DICOM sample files whose pixels show no anatomy
 // at thumbnail size (test patterns, noise, phase maps), decided by looking
@@ -137,6 +176,7 @@ var rasterSources = []srcSpec{
 	{glob: npmExif + "/{test1,test2,test3,sony-alpha-6000,lens_info,right}.jpg", prefix: "npmexif", origin: "npm exif@0.6.0 test/", licence: "MIT (package)", label: "negative", signal: "none", every: 1},
 	{glob: npmExif + "/short-ascii-II.jpg", prefix: "npmexif", origin: "npm exif@0.6.0 test/ (Xiaomi flash close-up of a hand, Flash=9)", licence: "MIT (package)", label: "positive", signal: CodeSkinCloseup, every: 1, cues: "flash"},
 	{glob: npmExifP + "/{starfish,test}.jpg", prefix: "npmexifparser", origin: "npm exif-parser@0.1.12 test/", licence: "MIT (package)", label: "negative", signal: "none", every: 1},
+	{glob: mplData + "/grace_hopper.jpg", prefix: "mpl", origin: "Debian python-matplotlib-data sample_data (Grace Hopper portrait, US Navy photo)", licence: "matplotlib licence (package); photo public domain", label: "negative", signal: "none", every: 1},
 	{glob: pigoDir + "/sample.jpg", prefix: "pigo", origin: "Go github.com/esimov/pigo@v1.4.6 testdata", licence: "MIT (package; photo rights unverified)", label: "negative", signal: "none", every: 1},
 	{glob: zxingDir + "/{oned/testdata/code128,oned/testdata/ean13,qrcode/testdata/qrcode-1,datamatrix/testdata,oned/testdata/upca}/*.{png,jpg,gif}", prefix: "zxing", origin: "Go github.com/makiuchi-d/gozxing@v0.1.1 testdata (ZXing blackbox photos)", licence: "MIT/Apache-2.0 (ZXing)", label: "negative", signal: "none", every: 3},
 	{glob: pixelmed + "/{DicomCleaner,DoseUtility}*.png", prefix: "pixelmed", origin: "Debian pixelmed-www (app screenshots)", licence: "BSD-3-Clause", label: "negative", signal: "none", every: 1, exclude: []string{"DoseUtilityDoseScreenImage"}},
@@ -380,6 +420,19 @@ func TestRegenCalib(t *testing.T) {
 			if real && negCount%3 == 0 {
 				add("neg-screenphoto-"+strings.TrimPrefix(name, "neg-"), name, thumb160(photoOfScreen(img, name, false), false), calibRow{Label: "negative", Signal: "none", Origin: "synthetic photo of a monitor showing " + s.origin + " " + filepath.Base(p), Licence: s.licence, Synthetic: "yes"})
 			}
+		}
+	}
+	// Raw MR slice shipped by matplotlib (appended last so the light-box
+	// selection of earlier renders does not shift).
+	if g, err := rawMR(mplData + "/s1045.ima.gz"); err != nil {
+		t.Logf("source missing: matplotlib s1045.ima.gz: %v", err)
+	} else {
+		name := "pos-mpl-mr-s1045.jpg"
+		if add(name, name, thumb160(g, false), calibRow{Label: "positive", Signal: CodeRadiograph, Origin: "Debian python-matplotlib-data sample_data/s1045.ima.gz (raw 256x256 uint16 MR, rendered 1st-99th percentile)", Licence: "matplotlib licence (package)", Synthetic: "no"}) {
+			renders = append(renders, struct {
+				name string
+				img  image.Image
+			}{name, g})
 		}
 	}
 	// 3. Photos of radiographs: monitor (every render), light box (every third).
