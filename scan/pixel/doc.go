@@ -3,8 +3,10 @@
 //
 //   - "radiograph": a near-grey image with the layout of a CT/MR slice (dark
 //     surround, bright structures) or of a projection X-ray (grey, strongly
-//     bimodal, large mid-grey body, left-right balanced), including a photo
-//     of a film or monitor with a slight colour cast.
+//     bimodal, large mid-grey body, left-right balanced) or of a PET/NM
+//     image (black field, small bright body in the centre), including a
+//     photo of a film or monitor with a slight colour cast. Signal.Detail
+//     names the branch that matched and its numbers.
 //   - "skin-closeup": skin tones dominating the centre of the frame together
 //     with a close-up cue from the metadata (flash fired, short subject
 //     distance, macro/close range), or a bright low-saturation central blob
