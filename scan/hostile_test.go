@@ -6,6 +6,7 @@ package scan
 // status the contract gives.
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -817,5 +818,73 @@ func TestHostileProgressiveJPEG(t *testing.T) {
 	}
 	if grew > 2048 {
 		t.Errorf("peak memory grew by %d MB for %d files of %d KB", grew, copies, len(data)>>10)
+	}
+}
+
+// zipBomb writes a zip whose entry name expands to size zero bytes while
+// the archive stays small (deflate compresses zeros about 1000:1).
+func zipBomb(t *testing.T, p, name string, size int64, extra map[string][]byte) {
+	t.Helper()
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	for n, data := range extra {
+		w, err := zw.Create(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for n := int64(0); n < size; n += int64(len(zeros)) {
+		if _, err := w.Write(zeros); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHostileZipBombs: package files whose manifest or Info.plist inflate
+// to 256 MB. Readers must stop at their size caps instead of inflating.
+func TestHostileZipBombs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compresses 512 MB of zeros")
+	}
+	dir := t.TempDir()
+	zipBomb(t, filepath.Join(dir, "bomb.apk"), "AndroidManifest.xml", 256<<20, nil)
+	zipBomb(t, filepath.Join(dir, "bomb.ipa"), "Payload/Bomb.app/Info.plist", 256<<20, nil)
+	writeFile(t, filepath.Join(dir, "scan.dcm"), hostileDICOM())
+	for _, name := range []string{"bomb.apk", "bomb.ipa"} {
+		st, _ := os.Stat(filepath.Join(dir, name))
+		t.Logf("%s: %d KB on disk, 256 MB inflated", name, st.Size()>>10)
+	}
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	start := time.Now()
+	rep := runPaths(t, Options{FailOn: SeverityHigh}, dir)
+	took := time.Since(start)
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	grew := (after.Maxrss - before.Maxrss) >> 10
+	t.Logf("scanned in %v, peak RSS grew %d MB; skipped %+v", took, grew, rep.Skipped)
+	if !hasFinding(rep, CategoryClinicalPhoto, "scan.dcm") {
+		t.Errorf("scan.dcm not reported")
+	}
+	if took > 20*time.Second {
+		t.Errorf("zip bombs took %v: entries were inflated past their caps", took)
+	}
+	if grew > 200 {
+		t.Errorf("peak memory grew by %d MB: an entry was inflated into memory", grew)
+	}
+	if code := rep.ExitCode(); code != 1 {
+		t.Errorf("exit code %d, want 1", code)
 	}
 }
