@@ -16,7 +16,7 @@ const (
 	maxTextChunk   = 1 << 20 // largest tEXt/zTXt/iTXt chunk considered
 )
 
-// readPNG walks PNG chunks up to the first IDAT (or IEND) looking for IHDR
+// readPNG walks PNG chunks up to IEND (at most maxPNGChunks) looking for IHDR
 // and an eXIf chunk (raw TIFF), or ImageMagick's "Raw profile type exif"
 // text chunk.
 func readPNG(r io.ReaderAt, size int64) (*Metadata, error) {
@@ -24,6 +24,7 @@ func readPNG(r io.ReaderAt, size int64) (*Metadata, error) {
 	pos := int64(8)
 	var hdr [8]byte
 	var textExif []byte
+	sawIDAT := false
 	for i := 0; i < maxPNGChunks; i++ {
 		if pos+12 > size {
 			return m, corrupt("truncated chunk at offset %d", pos)
@@ -61,15 +62,28 @@ func readPNG(r io.ReaderAt, size int64) (*Metadata, error) {
 			if textExif == nil && n <= maxTextChunk {
 				textExif = pngTextExif(r, data, n, typ)
 			}
-		case "IDAT", "IEND":
-			if textExif != nil {
-				return m, wrapPart("raw profile text chunk", readExif(m, bytes.NewReader(textExif), 0, int64(len(textExif))))
-			}
-			return m, ErrNoMetadata
+		case "IDAT":
+			// Some writers (ImageMagick 6 among them) put eXIf after the
+			// image data, which the PNG spec allows; keep walking chunk
+			// headers (8 bytes each, the data is skipped) to IEND.
+			sawIDAT = true
+		case "IEND":
+			return m, pngTextResult(m, textExif)
 		}
 		pos = data + n + 4
 	}
+	if sawIDAT {
+		return m, pngTextResult(m, textExif) // a huge image: stop looking
+	}
 	return m, corrupt("more than %d chunks before IDAT", maxPNGChunks)
+}
+
+// pngTextResult reads the EXIF found in a text chunk, if any.
+func pngTextResult(m *Metadata, textExif []byte) error {
+	if textExif != nil {
+		return wrapPart("raw profile text chunk", readExif(m, bytes.NewReader(textExif), 0, int64(len(textExif))))
+	}
+	return ErrNoMetadata
 }
 
 func wrapPart(what string, err error) error {

@@ -59,9 +59,11 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 	for _, p := range paths {
 		srcs, err := Detect(ctx, p)
 		if err != nil {
+			// The source already names the path: keep the reason alone.
+			problem := strings.TrimPrefix(err.Error(), p+": ")
 			rep.Sources = append(rep.Sources, SourceReport{
 				Path: p, Kind: kindGuess(p), Complete: false,
-				Problems: []string{err.Error()},
+				Problems: []string{problem},
 			})
 			continue
 		}
