@@ -290,7 +290,8 @@ func identifierReasons(it *item, p *Policy) []Reason {
 			field{"EXIF artist", m.Artist})
 	}
 	if it.dicom != nil {
-		fields = append(fields, field{"DICOM study description", it.dicom.Description})
+		fields = append(fields, field{"DICOM study description", it.dicom.Description},
+			field{"DICOM patient ID", it.dicom.PatientID})
 	}
 	var out []Reason
 	seen := map[string]bool{}

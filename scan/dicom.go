@@ -13,6 +13,9 @@ type dicomInfo struct {
 	HasPatient  bool // PatientName or PatientID present and non-empty
 	HasPixels   bool
 	Description string // StudyDescription / SeriesDescription, for keywords
+	// PatientID is read only to look for a national number in it (the
+	// report shows it masked, never whole).
+	PatientID string
 }
 
 // dicomHeaderMax bounds how much of a DICOM file is read for its header.
@@ -93,6 +96,9 @@ func readDICOM(r io.ReaderAt, size int64) dicomInfo {
 		case group == 0x0010 && (elem == 0x0010 || elem == 0x0020):
 			if strings.Trim(val, "^ ") != "" {
 				info.HasPatient = true
+			}
+			if elem == 0x0020 {
+				info.PatientID = sanitizeShort(val, 64)
 			}
 		}
 		pos = end

@@ -193,3 +193,21 @@ func TestFolderOfBackupsAlsoScansTheRest(t *testing.T) {
 		t.Error("the DICOM beside the backup was not found")
 	}
 }
+
+func TestDICOMPatientIDIsAnIdentifier(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "IM000002"), scantest.DICOM("CT", "TEST^PATIENT", "9434765919", 8, 8, true), 0o644)
+	rep, err := scan.Run(context.Background(), []string{dir}, scan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := findingsFor(rep)["clinical-photo IM000002"]
+	if !slices.Contains(codes(f), "dicom") || !slices.Contains(codes(f), "patient-identifier") {
+		t.Errorf("reasons = %v", codes(f))
+	}
+	for _, r := range f.Reasons {
+		if strings.Contains(r.Detail, "9434765919") {
+			t.Errorf("the full number is printed: %q", r.Detail)
+		}
+	}
+}

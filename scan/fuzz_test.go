@@ -180,11 +180,11 @@ func TestReadDICOMSeeds(t *testing.T) {
 		want dicomInfo
 	}{
 		{"explicit with preamble", fuzzDICOM(true, false, "1.2.840.10008.1.2.1"),
-			dicomInfo{Modality: "CR", Description: "Chest PA", HasPatient: true, HasPixels: true}},
+			dicomInfo{Modality: "CR", Description: "Chest PA", HasPatient: true, HasPixels: true, PatientID: "123456"}},
 		{"explicit without preamble", fuzzDICOM(false, false, "1.2.840.10008.1.2.1"),
-			dicomInfo{Modality: "CR", Description: "Chest PA", HasPatient: true, HasPixels: true}},
+			dicomInfo{Modality: "CR", Description: "Chest PA", HasPatient: true, HasPixels: true, PatientID: "123456"}},
 		{"implicit VR", fuzzDICOM(true, true, "1.2.840.10008.1.2"),
-			dicomInfo{Modality: "CR", Description: "Chest PA", HasPatient: true, HasPixels: true}},
+			dicomInfo{Modality: "CR", Description: "Chest PA", HasPatient: true, HasPixels: true, PatientID: "123456"}},
 		{"big endian stops", fuzzDICOM(true, false, "1.2.840.10008.1.2.2"), dicomInfo{}},
 		{"empty", nil, dicomInfo{}},
 	}
