@@ -475,7 +475,7 @@ func e2eFixtures() []e2eFixture {
 		// patient name and ID (a valid NHS number) written by img2dcm
 		{path: "Download/DICOM/IM000003", need: []string{"convert", "img2dcm"},
 			make: e2eDICOM("", "-k", "PatientName=Doe^Jane", "-k", "PatientID=9434765919"),
-			want: []string{"clinical-photo:dicom"}},
+			want: []string{"clinical-photo:dicom+patient-identifier"}},
 		// a DICOM named .jpg
 		{path: "Download/IMG_0042.jpg", need: []string{"convert", "img2dcm"}, make: e2eDICOM(""),
 			want: []string{"clinical-photo:dicom"}},
