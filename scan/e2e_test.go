@@ -329,9 +329,8 @@ func e2eFixtures() []e2eFixture {
 			make: e2eConverted(e2eCamera(e2eAtWork, "2026:10:17 12:00:03", "+01:00", "Google", "Pixel 6")),
 			want: []string{"clinical-photo:workplace-location"}},
 		{path: camera + "IMG_20261017_120004.png", need: ex, exifOracle: true,
-			make:  e2eConverted(e2eCamera(e2eAtWork, "2026:10:17 12:00:04", "+01:00", "Google", "Pixel 6")),
-			want:  []string{"clinical-photo:workplace-location"},
-			known: "known bug: exif/png.go readPNG stops at the first IDAT (case \"IDAT\", \"IEND\"), but ImageMagick 6.9 `convert x.jpg x.png` writes eXIf after IDAT: GPS/make/time missed (exiftool reads them)"},
+			make: e2eConverted(e2eCamera(e2eAtWork, "2026:10:17 12:00:04", "+01:00", "Google", "Pixel 6")),
+			want: []string{"clinical-photo:workplace-location"}}, // eXIf after IDAT: fixed in exif/png.go
 		// big-endian TIFF (ImageMagick -endian MSB), EXIF by exiftool
 		{path: camera + "IMG_20261017_120005.tif", need: ex, exifOracle: true,
 			make: withExif(func(t e2eT, tl e2eTools, f string) {
