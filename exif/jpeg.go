@@ -98,13 +98,18 @@ var exifHeader = []byte("Exif\x00\x00")
 func readJPEG(r io.ReaderAt, size int64) (*Metadata, error) {
 	m := &Metadata{Format: "jpeg"}
 	var exifOff, exifLen int64 = -1, 0
+	var xmpOff, xmpLen int64 = -1, 0
 	var sawSOF bool
 	walkErr := jpegWalk(r, size, func(marker byte, off, n int64) bool {
 		switch {
-		case marker == 0xE1 && exifOff < 0 && n >= 6+8:
-			var h [6]byte
-			if _, err := r.ReadAt(h[:], off); err == nil && string(h[:]) == string(exifHeader) {
+		case marker == 0xE1:
+			var h [len(xmpNS)]byte
+			k, _ := r.ReadAt(h[:min(n, int64(len(h)))], off)
+			switch {
+			case exifOff < 0 && n >= 6+8 && k >= 6 && string(h[:6]) == string(exifHeader):
 				exifOff, exifLen = off+6, n-6
+			case xmpOff < 0 && n > int64(len(h)) && k == len(h) && string(h[:]) == xmpNS:
+				xmpOff, xmpLen = off+int64(len(h)), n-int64(len(h))
 			}
 		case isSOF(marker) && !sawSOF:
 			sawSOF = true
@@ -116,12 +121,19 @@ func readJPEG(r io.ReaderAt, size int64) (*Metadata, error) {
 		return !(sawSOF && exifOff >= 0)
 	})
 	if exifOff < 0 {
+		if xmpOff >= 0 && readXMPAt(m, r, xmpOff, xmpLen) && walkErr == nil {
+			return m, nil
+		}
 		if walkErr != nil {
 			return m, walkErr
 		}
 		return m, ErrNoMetadata
 	}
-	if err := readExif(m, r, exifOff, exifLen); err != nil {
+	err := readExif(m, r, exifOff, exifLen)
+	if xmpOff >= 0 {
+		readXMPAt(m, r, xmpOff, xmpLen) // fills only what EXIF left empty
+	}
+	if err != nil {
 		return m, fmt.Errorf("APP1 Exif at offset %d: %w", exifOff, err)
 	}
 	return m, nil

@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -23,7 +24,7 @@ func readPNG(r io.ReaderAt, size int64) (*Metadata, error) {
 	m := &Metadata{Format: "png"}
 	pos := int64(8)
 	var hdr [8]byte
-	var textExif []byte
+	var textExif, xmp []byte
 	sawIDAT := false
 	for i := 0; i < maxPNGChunks; i++ {
 		if pos+12 > size {
@@ -56,11 +57,18 @@ func readPNG(r io.ReaderAt, size int64) (*Metadata, error) {
 				if _, err := r.ReadAt(p[:], data); err == nil && bytes.Equal(p[:], exifHeader) {
 					data, n = data+6, n-6
 				}
-				return m, wrapPart("eXIf chunk", readExif(m, r, data, n))
+				err := wrapPart("eXIf chunk", readExif(m, r, data, n))
+				if xmp != nil {
+					parseXMP(xmp).apply(m) // fills only what EXIF left empty
+				}
+				return m, err
 			}
 		case "tEXt", "zTXt", "iTXt":
 			if textExif == nil && n <= maxTextChunk {
 				textExif = pngTextExif(r, data, n, typ)
+			}
+			if typ == "iTXt" && xmp == nil && n <= maxTextChunk {
+				xmp = pngXMP(r, data, n)
 			}
 		case "IDAT":
 			// Some writers (ImageMagick 6 among them) put eXIf after the
@@ -68,22 +76,60 @@ func readPNG(r io.ReaderAt, size int64) (*Metadata, error) {
 			// headers (8 bytes each, the data is skipped) to IEND.
 			sawIDAT = true
 		case "IEND":
-			return m, pngTextResult(m, textExif)
+			return m, pngTextResult(m, textExif, xmp)
 		}
 		pos = data + n + 4
 	}
 	if sawIDAT {
-		return m, pngTextResult(m, textExif) // a huge image: stop looking
+		return m, pngTextResult(m, textExif, xmp) // a huge image: stop looking
 	}
 	return m, corrupt("more than %d chunks before IDAT", maxPNGChunks)
 }
 
-// pngTextResult reads the EXIF found in a text chunk, if any.
-func pngTextResult(m *Metadata, textExif []byte) error {
+// pngTextResult reads the EXIF found in a text chunk, if any, then fills
+// what it left empty from the XMP packet, if any.
+func pngTextResult(m *Metadata, textExif, xmp []byte) error {
+	err := ErrNoMetadata
 	if textExif != nil {
-		return wrapPart("raw profile text chunk", readExif(m, bytes.NewReader(textExif), 0, int64(len(textExif))))
+		err = wrapPart("raw profile text chunk", readExif(m, bytes.NewReader(textExif), 0, int64(len(textExif))))
 	}
-	return ErrNoMetadata
+	if xmp != nil && parseXMP(xmp).apply(m) && errors.Is(err, ErrNoMetadata) {
+		err = nil
+	}
+	return err
+}
+
+// pngXMP returns the XMP packet of an iTXt chunk with the keyword
+// "XML:com.adobe.xmp" (inflated when compressed), or nil.
+func pngXMP(r io.ReaderAt, off, n int64) []byte {
+	const key = "XML:com.adobe.xmp\x00"
+	var k [len(key)]byte
+	if n < int64(len(k))+4 {
+		return nil
+	}
+	if _, err := r.ReadAt(k[:], off); err != nil || string(k[:]) != key {
+		return nil
+	}
+	body := make([]byte, n-int64(len(key)))
+	if _, err := r.ReadAt(body, off+int64(len(key))); err != nil {
+		return nil
+	}
+	flag := body[0]
+	rest := body[2:]
+	for j := 0; j < 2; j++ { // language tag, translated keyword
+		i := bytes.IndexByte(rest, 0)
+		if i < 0 {
+			return nil
+		}
+		rest = rest[i+1:]
+	}
+	if flag == 1 {
+		rest = inflate(rest)
+		if len(rest) > maxXMP {
+			return nil
+		}
+	}
+	return rest
 }
 
 func wrapPart(what string, err error) error {
