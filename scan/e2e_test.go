@@ -251,13 +251,12 @@ func e2eFixtures() []e2eFixture {
 			make: withExif(grey, "-XPComment=NHS 943 476 5919"),
 			want: []string{"clinical-photo:patient-identifier"}},
 		{path: camera + "IMG_20261016_101504.jpg", need: ex, exifOracle: true,
-			make:  withExif(grey, "-XMP:Description=NHS 943 476 5919"),
-			want:  []string{"clinical-photo:patient-identifier"},
-			known: "known limit: XMP is not read (EXIF only), an NHS number in XMP dc:description is missed"},
-		{path: camera + "IMG_20261016_101505.jpg", need: ex, exifOracle: true,
-			make:  withExif(grey, "-XMP:GPSLatitude=51.5177", "-XMP:GPSLongitude=-0.1730"),
-			want:  []string{"clinical-photo:workplace-location"},
-			known: "known limit: XMP is not read (EXIF only), GPS only in XMP exif:GPSLatitude is missed"},
+			make: withExif(grey, "-XMP:Description=NHS 943 476 5919"),
+			want: []string{"clinical-photo:patient-identifier"}},
+		// GPS only in XMP: no exifOracle, the inventory oracle reads EXIF groups only.
+		{path: camera + "IMG_20261016_101505.jpg", need: ex,
+			make: withExif(grey, "-XMP:GPSLatitude=51.5177", "-XMP:GPSLongitude=-0.1730"),
+			want: []string{"clinical-photo:workplace-location"}},
 		// XMP-first: exiftool writes EXIF then XMP; the XMP APP1 is then moved
 		// before the EXIF APP1 (as some editors write it); EXIF must still be read.
 		{path: camera + "IMG_20261016_101506.jpg", need: ex, exifOracle: true,
