@@ -105,8 +105,13 @@ func (m *Metadata) ReadThumbnail(r io.ReaderAt) ([]byte, error) {
 // Read sniffs the format of the file in r (size bytes long) by its magic
 // bytes and reads its metadata, touching only the bytes it needs.
 //
+// XMP packets (JPEG APP1, PNG iTXt "XML:com.adobe.xmp") are read too, but
+// only fill the fields EXIF left empty (GPS, TakenAt, Make, Model,
+// ImageDescription from dc:description, UserComment): EXIF always wins. A
+// file whose metadata is only in XMP reads without error.
+//
 // On success the error is nil. When the format is recognised but the file
-// has no EXIF, or the EXIF is partly broken, Read returns a non-nil
+// has no EXIF (nor usable XMP), or the EXIF is partly broken, Read returns a non-nil
 // Metadata holding whatever was learned together with an error wrapping
 // ErrNoMetadata or ErrCorrupt. For unknown formats it returns nil and an
 // error wrapping ErrUnsupported. Read never panics on hostile input.
