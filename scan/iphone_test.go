@@ -104,3 +104,14 @@ func TestEncryptedBackupWithoutOrWithWrongPassword(t *testing.T) {
 		}
 	}
 }
+
+func TestEncryptedBackupWithoutPasswordListsApps(t *testing.T) {
+	rep, _ := scanBackup(t, true, scan.Options{})
+	var ids []string
+	for _, a := range rep.Sources[0].Apps {
+		ids = append(ids, a.ID)
+	}
+	if !slices.Contains(ids, "com.example.freecam") || !slices.Contains(ids, "com.example.paidrecorder") {
+		t.Errorf("apps from the plaintext Info.plist = %v", ids)
+	}
+}

@@ -86,6 +86,17 @@ type SourceReport struct {
 	Problems []string    `json:"problems,omitempty"`
 	Device   *DeviceInfo `json:"device,omitempty"`
 	Stats    Stats       `json:"stats"`
+	// Apps lists the third-party apps the source tells about (extension):
+	// an iPhone backup's Info.plist lists them even without its password.
+	Apps []AppSummary `json:"apps,omitempty"`
+}
+
+// AppSummary is one installed app, with what is known of its price.
+type AppSummary struct {
+	ID      string `json:"id"`
+	Name    string `json:"name,omitempty"`
+	Version string `json:"version,omitempty"`
+	Free    *bool  `json:"free"`
 }
 
 // DeviceInfo is what a source tells about the phone. Unknown booleans are nil.

@@ -266,8 +266,13 @@ func (e *engine) scanSource(ctx context.Context, s Source, rep *Report) {
 	}
 
 	// Source-level rules: device hygiene and apps.
-	allApps := append(append([]AppRecord(nil), facts.Apps...), apps...)
-	for _, f := range e.appFindings(mergeApps(allApps)) {
+	allApps := mergeApps(append(append([]AppRecord(nil), facts.Apps...), apps...))
+	for _, a := range allApps {
+		if !a.System {
+			src.Apps = append(src.Apps, AppSummary{ID: a.ID, Name: a.Name, Version: a.Version, Free: a.Free})
+		}
+	}
+	for _, f := range e.appFindings(allApps) {
 		f.Source = idx
 		rep.Findings = append(rep.Findings, f)
 	}
