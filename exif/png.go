@@ -100,7 +100,8 @@ func pngTextResult(m *Metadata, textExif, xmp []byte) error {
 }
 
 // pngXMP returns the XMP packet of an iTXt chunk with the keyword
-// "XML:com.adobe.xmp" (inflated when compressed), or nil.
+// "XML:com.adobe.xmp" (inflated when compressed), or nil when the chunk is
+// not XMP.
 func pngXMP(r io.ReaderAt, off, n int64) []byte {
 	const key = "XML:com.adobe.xmp\x00"
 	var k [len(key)]byte
@@ -124,9 +125,10 @@ func pngXMP(r io.ReaderAt, off, n int64) []byte {
 		rest = rest[i+1:]
 	}
 	if flag == 1 {
+		// Non-nil even when unusable: only the first XMP chunk is inflated.
 		rest = inflate(rest)
-		if len(rest) > maxXMP {
-			return nil
+		if rest == nil || len(rest) > maxXMP {
+			return []byte{}
 		}
 	}
 	return rest
