@@ -338,3 +338,19 @@ func FuzzXMP(f *testing.F) {
 		Read(bytes.NewReader(jpg), int64(len(jpg)))
 	})
 }
+
+func BenchmarkReadXMPOnlyJPEG(b *testing.B) {
+	j, err := exiftest.JPEG(exiftest.Options{Width: 64, Height: 64})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := withXMPSegment(b, stripExifSegment(b, j), xmpPacket(`<rdf:Description rdf:about=""`+xmpNSDecl+`
+ exif:GPSLatitude="51,31.0620N" exif:GPSLongitude="0,10.3800W" tiff:Make="M" tiff:Model="N"
+ exif:DateTimeOriginal="2026-10-16T10:15:04+01:00"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">d</rdf:li></rdf:Alt></dc:description></rdf:Description>`))
+	b.SetBytes(int64(len(f)))
+	for b.Loop() {
+		if _, err := Read(bytes.NewReader(f), int64(len(f))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
