@@ -38,11 +38,16 @@ func (b *Backup) Walk(ctx context.Context, fn func(*File) error) error {
 		}
 		return fmt.Errorf("%w: %v", ErrCorruptManifest, err)
 	}
+	// The last row handed to fn: rows are delivered in (domain,
+	// relativePath, fileID) order, so after a failure every row up to it
+	// has been seen.
+	var last *File
+	count := func(f *File) error { last = f; return fn(f) }
 	workers := min(runtime.GOMAXPROCS(0), maxWalkWorkers)
 	if workers <= 1 {
-		err = walkSerial(rows, fn)
+		err = walkSerial(rows, count)
 	} else {
-		err = walkParallel(qctx, cancel, rows, workers, fn)
+		err = walkParallel(qctx, cancel, rows, workers, count)
 	}
 	if errors.Is(err, fs.SkipAll) {
 		return nil
@@ -50,7 +55,72 @@ func (b *Backup) Walk(ctx context.Context, fn func(*File) error) error {
 	if err != nil && ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if err != nil && errors.Is(err, ErrCorruptManifest) {
+		// One bad page would lose the rest of the backup (the ordered
+		// walk may sort every row before the first). Read by rowid
+		// ranges instead, skipping the rows already delivered.
+		rest := fn
+		if last != nil {
+			rest = func(f *File) error {
+				if !after(f, last) {
+					return nil
+				}
+				return fn(f)
+			}
+		}
+		return walkByRowid(ctx, db, rest, err)
+	}
 	return err
+}
+
+// after tells whether f sorts after g in the ordered walk's order (SQLite
+// compares text byte by byte, as Go does).
+func after(f, g *File) bool {
+	if f.Domain != g.Domain {
+		return f.Domain > g.Domain
+	}
+	if f.RelativePath != g.RelativePath {
+		return f.RelativePath > g.RelativePath
+	}
+	return f.ID > g.ID
+}
+
+// rowidChunk is how many rowids walkByRowid reads at once; a corrupt page
+// loses only the ranges that touch it.
+const rowidChunk = 256
+
+// walkByRowid reads Files in rowid order, range by range, skipping ranges
+// that cannot be read, and returns an error wrapping ErrCorruptManifest
+// that counts them (or nil when every range could be read after all).
+func walkByRowid(ctx context.Context, db *sql.DB, fn func(*File) error, first error) error {
+	var maxID sql.NullInt64
+	if err := db.QueryRowContext(ctx, "SELECT max(rowid) FROM Files").Scan(&maxID); err != nil || !maxID.Valid {
+		return first
+	}
+	bad := 0
+	for lo := int64(0); lo < maxID.Int64; lo += rowidChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rows, err := db.QueryContext(ctx, "SELECT "+fileColumns+" FROM Files WHERE rowid > ? AND rowid <= ? ORDER BY rowid", lo, lo+rowidChunk)
+		if err != nil {
+			bad++
+			continue
+		}
+		err = walkSerial(rows, fn)
+		switch {
+		case errors.Is(err, fs.SkipAll):
+			return nil
+		case errors.Is(err, ErrCorruptManifest):
+			bad++
+		case err != nil:
+			return err
+		}
+	}
+	if bad > 0 {
+		return fmt.Errorf("%w: %d range(s) of up to %d manifest rows could not be read; the other rows were scanned", ErrCorruptManifest, bad, rowidChunk)
+	}
+	return nil
 }
 
 // errFromRows maps a rows error to ErrCorruptManifest.
