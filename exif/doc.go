@@ -4,7 +4,9 @@
 //
 // It reads through an io.ReaderAt and touches only the bytes it needs: the
 // JPEG segments up to the Exif APP1 and SOF, the HEIF ftyp and meta boxes
-// and the Exif item, the PNG chunks before IDAT, the TIFF IFDs. The format
+// and the Exif item, the PNG chunk headers (eXIf may follow the image data),
+// the TIFF IFDs. XMP packets (JPEG APP1, PNG iTXt) fill the fields EXIF left
+// empty: GPS, date, make, model, description, user comment. The format
 // is sniffed from magic bytes, never from a file name. It has its own
 // bounded TIFF/IFD reader (IFD count, entry count and value sizes are capped,
 // offsets are checked against the payload, cycles are refused), so hostile
