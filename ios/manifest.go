@@ -68,7 +68,9 @@ func (b *Backup) openManifestLocked() (*sql.DB, error) {
 		// (see maxPrivateCopy).
 		walSt, walErr := os.Stat(p + "-wal")
 		hasWAL := walErr == nil && walSt.Mode().IsRegular() && walSt.Size() > 0
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Size() <= maxPrivateCopy && !hasWAL {
+		st, err := os.Stat(p)
+		small := err == nil && st.Mode().IsRegular() && st.Size() <= maxPrivateCopy
+		if hasWAL || small {
 			d, err := b.tempDirLocked()
 			if err != nil {
 				return nil, err
@@ -80,26 +82,14 @@ func (b *Backup) openManifestLocked() (*sql.DB, error) {
 			cp := filepath.Join(d, "Manifest.db")
 			if err := copyFile(p, cp); err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
+			}
+			if hasWAL {
+				if err := copyFile(p+"-wal", cp+"-wal"); err != nil {
+					return nil, err
+				}
+				immutable = false // let SQLite read the WAL, in the copy
 			}
 			p = cp
-		}
-		if hasWAL {
-			d, err := b.tempDirLocked()
-			if err != nil {
-				return nil, err
-			}
-			d, err = os.MkdirTemp(d, "manifest-*")
-			if err != nil {
-				return nil, err
-			}
-			cp := filepath.Join(d, "Manifest.db")
-			if err := copyFile(p, cp); err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrCorruptManifest, err)
-			}
-			if err := copyFile(p+"-wal", cp+"-wal"); err != nil {
-				return nil, err
-			}
-			p, immutable = cp, false
 		}
 	}
 	f, err := openEvidence(p)

@@ -325,23 +325,11 @@ func finish(rep *Report, failOn Severity) {
 	sortFindings(rep.Findings)
 	sort.SliceStable(rep.Skipped, func(i, j int) bool {
 		a, b := rep.Skipped[i], rep.Skipped[j]
-		if a.Source != b.Source {
-			return a.Source < b.Source
-		}
-		if a.Domain != b.Domain {
-			return a.Domain < b.Domain
-		}
-		return a.Path < b.Path
+		return locationLess(a.Source, a.Domain, a.Path, b.Source, b.Domain, b.Path)
 	})
 	sort.SliceStable(rep.Inventory, func(i, j int) bool {
 		a, b := rep.Inventory[i], rep.Inventory[j]
-		if a.Source != b.Source {
-			return a.Source < b.Source
-		}
-		if a.Domain != b.Domain {
-			return a.Domain < b.Domain
-		}
-		return a.Path < b.Path
+		return locationLess(a.Source, a.Domain, a.Path, b.Source, b.Domain, b.Path)
 	})
 	counts := map[string]int{"findings": len(rep.Findings), "skipped": len(rep.Skipped),
 		"high": 0, "medium": 0, "low": 0, "info": 0,
@@ -366,6 +354,17 @@ func finish(rep *Report, failOn Severity) {
 		}
 	}
 	rep.Summary = Summary{Verdict: verdict, Counts: counts, FailOn: failOn}
+}
+
+// locationLess orders files by source, domain and path.
+func locationLess(sa int, da, pa string, sb int, db, pb string) bool {
+	if sa != sb {
+		return sa < sb
+	}
+	if da != db {
+		return da < db
+	}
+	return pa < pb
 }
 
 var categoryOrder = map[Category]int{CategoryClinicalPhoto: 0, CategoryMessagingAttachment: 1, CategoryRiskyApp: 2, CategoryDevice: 3}
