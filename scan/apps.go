@@ -92,7 +92,6 @@ const (
 	permAdID      = "com.google.android.gms.permission.AD_ID"
 	permBilling   = "com.android.vending.BILLING"
 	metaAdMobID   = "com.google.android.gms.ads.APPLICATION_ID"
-	metaAdMobID2  = "com.google.android.gms.ads.APPLICATION_ID_"
 	androidSystem = "android"
 )
 

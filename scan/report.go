@@ -1,7 +1,5 @@
 package scan
 
-import "time"
-
 // SchemaVersion is the version of the JSON report. It changes only when a
 // field of ../shared/contract.md is renamed or removed.
 const SchemaVersion = 1
@@ -186,16 +184,15 @@ type Skipped struct {
 
 // InventoryItem is one scanned file, listed with --inventory.
 type InventoryItem struct {
-	Source  int       `json:"source"`
-	Path    string    `json:"path"`
-	Domain  string    `json:"domain,omitempty"`
-	Type    string    `json:"type"`
-	Size    int64     `json:"size"`
-	TakenAt string    `json:"taken_at,omitempty"`
-	Make    string    `json:"make,omitempty"`
-	Model   string    `json:"model,omitempty"`
-	GPS     *LatLon   `json:"gps,omitempty"`
-	ModTime time.Time `json:"-"`
+	Source  int     `json:"source"`
+	Path    string  `json:"path"`
+	Domain  string  `json:"domain,omitempty"`
+	Type    string  `json:"type"`
+	Size    int64   `json:"size"`
+	TakenAt string  `json:"taken_at,omitempty"`
+	Make    string  `json:"make,omitempty"`
+	Model   string  `json:"model,omitempty"`
+	GPS     *LatLon `json:"gps,omitempty"`
 }
 
 // LatLon is a position in decimal degrees.
