@@ -42,7 +42,7 @@ func ParseITunesMetadata(data []byte) (*AppMetadata, error) {
 	}
 	first := func(keys ...string) string {
 		for _, k := range keys {
-			if s := plString(root[k]); s != "" {
+			if s := asString(root[k]); s != "" {
 				return s
 			}
 		}

@@ -34,14 +34,14 @@ func ParseLocationClients(data []byte) ([]Grant, error) {
 			continue
 		}
 		g := Grant{Service: "Location", Permission: "location", Detail: "unknown"}
-		g.Client = plString(d["BundleId"])
+		g.Client = asString(d["BundleId"])
 		if g.Client == "" {
-			g.Client = plString(d["BundlePath"])
+			g.Client = asString(d["BundlePath"])
 		}
 		if g.Client == "" {
 			g.Client = clientFromKey(key)
 		}
-		if n, ok := plInt(d["Authorization"]); ok {
+		if n, ok := asInt(d["Authorization"]); ok {
 			switch n {
 			case 0:
 				g.Detail = "not-determined"

@@ -63,46 +63,6 @@ func decodeDict(data []byte) (map[string]any, error) {
 	return m, nil
 }
 
-func plString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return capString(x)
-	case uint64:
-		return strconv.FormatUint(x, 10)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	}
-	return ""
-}
-
-func plInt(v any) (int64, bool) {
-	switch x := v.(type) {
-	case uint64:
-		if x > math.MaxInt64 {
-			return 0, false
-		}
-		return int64(x), true
-	case int64:
-		return x, true
-	case float64:
-		if math.IsNaN(x) || math.Abs(x) > 1e18 {
-			return 0, false
-		}
-		return int64(x), true
-	case bool:
-		if x {
-			return 1, true
-		}
-		return 0, true
-	case string:
-		n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
-		return n, err == nil
-	}
-	return 0, false
-}
-
 func plFloat(v any) (float64, bool) {
 	switch x := v.(type) {
 	case float64:
@@ -141,7 +101,7 @@ func plBool(v any) (bool, bool) {
 		}
 		return false, false
 	}
-	if n, ok := plInt(v); ok {
+	if n, ok := asInt(v); ok {
 		return n != 0, true
 	}
 	return false, false

@@ -197,16 +197,24 @@ func asString(v any) string {
 		return capString(string(x))
 	case int64:
 		return strconv.FormatInt(x, 10)
+	case uint64: // plist integers
+		return strconv.FormatUint(x, 10)
 	case float64:
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
 	return ""
 }
 
+// asInt converts SQLite and property-list values to an integer.
 func asInt(v any) (int64, bool) {
 	switch x := v.(type) {
 	case int64:
 		return x, true
+	case uint64: // plist integers
+		if x > math.MaxInt64 {
+			return 0, false
+		}
+		return int64(x), true
 	case float64:
 		if math.IsNaN(x) || x > math.MaxInt64 || x < math.MinInt64 {
 			return 0, false
