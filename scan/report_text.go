@@ -192,6 +192,7 @@ func writeTextReport(w io.Writer, r *Report, o WriteOptions) error {
 
 	textFindings(t, r)
 	textSkipped(t, r)
+	textInventory(t, r)
 	textTotals(t, r)
 
 	if t.err != nil {
@@ -376,6 +377,34 @@ func textTotals(t *textWriter, r *Report) {
 		t.line("        ", "        ", strings.Join(cs, ", "))
 	}
 	if len(r.Inventory) > 0 {
-		t.line("        ", "        ", fmt.Sprintf("inventory of %d files in --format json", len(r.Inventory)))
+		t.line("        ", "        ", fmt.Sprintf("inventory of %d files", len(r.Inventory)))
 	}
+}
+
+// textInventory lists every scanned file (--inventory): one line each with
+// type and size, then what the photo's metadata says.
+func textInventory(t *textWriter, r *Report) {
+	if len(r.Inventory) == 0 {
+		return
+	}
+	t.paintedLine(ansiBold, "", "", fmt.Sprintf("Inventory (%d files)", len(r.Inventory)))
+	for _, it := range r.Inventory {
+		where := reportPath(it.Domain, it.Path)
+		if len(r.Sources) > 1 {
+			where = fmt.Sprintf("source %d: %s", it.Source, where)
+		}
+		t.line("  - ", "    ", where)
+		facts := []string{reportSafe(it.Type), fmt.Sprintf("%d bytes", it.Size)}
+		if it.TakenAt != "" {
+			facts = append(facts, "taken "+reportSafe(it.TakenAt))
+		}
+		if cam := strings.TrimSpace(it.Make + " " + it.Model); cam != "" {
+			facts = append(facts, reportSafe(cam))
+		}
+		if it.GPS != nil {
+			facts = append(facts, fmt.Sprintf("GPS %.6f, %.6f", it.GPS.Lat, it.GPS.Lon))
+		}
+		t.line("    ", "    ", strings.Join(facts, "; "))
+	}
+	t.blank()
 }
