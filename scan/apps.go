@@ -64,6 +64,12 @@ func looksLikeDumpsysFile(it *item) bool {
 	return dumpsys.LooksLikeDumpsys(it.head)
 }
 
+// apkOptions bound what one app package may cost. androidbinary needs about
+// nine times the size of resources.arsc; a table over 16 MiB (platform
+// packages, a few very large apps) leaves only the label unresolved (the
+// package name is shown instead), which keeps a scan's peak memory small.
+var apkOptions = &android.Options{MaxResources: 16 << 20}
+
 func readPackage(c Content, x string) (AppRecord, error) {
 	switch x {
 	case "ipa":
@@ -73,13 +79,13 @@ func readPackage(c Content, x string) (AppRecord, error) {
 		}
 		return ipaRecord(a), nil
 	case "apk":
-		a, err := android.ReadAPK(c, c.Size(), nil)
+		a, err := android.ReadAPK(c, c.Size(), apkOptions)
 		if err != nil {
 			return AppRecord{}, fmt.Errorf("APK: %v", err)
 		}
 		return apkRecord(a), nil
 	default:
-		a, err := android.ReadBundle(c, c.Size(), nil)
+		a, err := android.ReadBundle(c, c.Size(), apkOptions)
 		if err != nil {
 			return AppRecord{}, fmt.Errorf("app bundle: %v", err)
 		}

@@ -1,7 +1,11 @@
 package scan_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -210,4 +214,47 @@ func TestDICOMPatientIDIsAnIdentifier(t *testing.T) {
 			t.Errorf("the full number is printed: %q", r.Detail)
 		}
 	}
+}
+
+func TestIconsAreNotRadiographs(t *testing.T) {
+	dir := t.TempDir()
+	// A grey symbol on a transparent background, as desktop and app icons are:
+	// transparent pixels decode as black, which must not read as a scan's dark surround.
+	icon := image.NewNRGBA(image.Rect(0, 0, 256, 256))
+	for y := 64; y < 192; y++ {
+		for x := 64; x < 192; x++ {
+			icon.Set(x, y, color.NRGBA{150, 150, 150, 255})
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "printer.png"), encodePNG(t, icon), 0o644)
+	small := scantest.RealImage("chest-cr")
+	os.WriteFile(filepath.Join(dir, "tiny.png"), encodePNG(t, scanDown(small, 48)), 0o644)
+	rep, err := scan.Run(context.Background(), []string{dir}, scan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 0 {
+		t.Errorf("findings on an icon: %+v", rep.Findings)
+	}
+}
+
+func encodePNG(t *testing.T, img image.Image) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// scanDown shrinks img to side x side by nearest neighbour.
+func scanDown(img image.Image, side int) image.Image {
+	b := img.Bounds()
+	out := image.NewGray(image.Rect(0, 0, side, side))
+	for y := 0; y < side; y++ {
+		for x := 0; x < side; x++ {
+			out.Set(x, y, img.At(b.Min.X+x*b.Dx()/side, b.Min.Y+y*b.Dy()/side))
+		}
+	}
+	return out
 }

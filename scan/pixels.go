@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"image"
+	_ "image/gif" // DecodeConfig of GIF files
 	"image/jpeg"
+	_ "image/png" // DecodeConfig of PNG files
 	"io"
+	"sync"
 
 	"github.com/devicescan/devicescan/scan/pixel"
 )
@@ -25,10 +28,56 @@ var defaultPixels pixelFunc = pixelReasons
 // progressive JPEG costs about 60 MB while it decodes.
 const maxDecodePixels = 8_000_000
 
-// fullDecodes bounds how many full decodes run at once, whatever the number
-// of workers: memory stays bounded on a folder of large thumbnail-less
-// pictures (WhatsApp strips EXIF thumbnails).
-var fullDecodes = make(chan struct{}, 2)
+// decodeBudget bounds the memory that full decodes may use at once,
+// whatever the number of workers, so that a folder of large thumbnail-less
+// pictures (WhatsApp strips EXIF thumbnails) keeps the scan's peak small.
+// Each decode reserves a pessimistic estimate of its cost first.
+var decodeBudget = newMemBudget(128 << 20)
+
+// decodeCost estimates the peak bytes of decoding a w x h picture: Go keeps
+// 4 bytes per coefficient for progressive JPEGs (12 bytes a pixel at 4:4:4,
+// plus the image), 16-bit PNGs take 8 bytes a pixel.
+func decodeCost(typ string, w, h int) int64 {
+	px := int64(w) * int64(h)
+	if typ == TypeJPEG {
+		return px * 15
+	}
+	return px * 10
+}
+
+// memBudget is a weighted semaphore over bytes.
+type memBudget struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	total int64
+	free  int64
+}
+
+func newMemBudget(total int64) *memBudget {
+	b := &memBudget{total: total, free: total}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// acquire waits until n bytes are free (a request above the total waits
+// for the whole budget) and returns the amount to release.
+func (b *memBudget) acquire(n int64) int64 {
+	n = min(max(n, 1), b.total)
+	b.mu.Lock()
+	for b.free < n {
+		b.cond.Wait()
+	}
+	b.free -= n
+	b.mu.Unlock()
+	return n
+}
+
+func (b *memBudget) release(n int64) {
+	b.mu.Lock()
+	b.free += n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
 
 // maxDecodeBytes bounds the compressed size of a full decode.
 const maxDecodeBytes = 32 << 20
@@ -77,13 +126,47 @@ func loadPixels(it *item) image.Image {
 	if it.content.Size() > maxDecodeBytes {
 		return nil
 	}
-	fullDecodes <- struct{}{}
-	defer func() { <-fullDecodes }()
+	cfg, _, err := image.DecodeConfig(io.NewSectionReader(it.content, 0, min(it.content.Size(), 1<<20)))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxDecodePixels {
+		return nil
+	}
+	defer decodeBudget.release(decodeBudget.acquire(decodeCost(it.typ, cfg.Width, cfg.Height)))
 	img, err := pixel.DecodeBounded(io.NewSectionReader(it.content, 0, it.content.Size()), maxDecodePixels)
-	if err != nil {
+	if err != nil || !photoLike(img) {
 		return nil
 	}
 	return pixel.Downscale(img, 256)
+}
+
+// minPhotoSide: pictures smaller than this on a side are icons, emoji or
+// avatars, not photos of patients or scans (EXIF thumbnails are 160x120).
+const minPhotoSide = 96
+
+// photoLike tells pictures that can be photos or scans from icons, logos
+// and stickers: big enough, and opaque. Transparent pixels decode as black,
+// which would look like the dark surround of a scan; cameras and scanners
+// never write transparency.
+func photoLike(img image.Image) bool {
+	b := img.Bounds()
+	if b.Dx() < minPhotoSide || b.Dy() < minPhotoSide {
+		return false
+	}
+	switch img.(type) {
+	case *image.YCbCr, *image.Gray, *image.Gray16, *image.CMYK:
+		return true // no alpha channel
+	}
+	// Sample a grid of at most 64x64 points for transparency.
+	stepX, stepY := max(1, b.Dx()/64), max(1, b.Dy()/64)
+	n, clear := 0, 0
+	for y := b.Min.Y; y < b.Max.Y; y += stepY {
+		for x := b.Min.X; x < b.Max.X; x += stepX {
+			n++
+			if _, _, _, a := img.At(x, y).RGBA(); a < 0xF000 {
+				clear++
+			}
+		}
+	}
+	return clear*100 <= n // at most 1 % see-through
 }
 
 // encodeThumb makes a small JPEG for the HTML report.
