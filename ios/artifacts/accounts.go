@@ -104,28 +104,18 @@ func ReadAccounts(ctx context.Context, db *sql.DB, fn func(Account) error) (err 
 			classes = map[int64][]string{}
 			q := "SELECT j." + quoteIdent(accCol) + ", d.ZNAME FROM " + j.ident() + " j JOIN " + dc.ident() +
 				" d ON d.Z_PK = j." + quoteIdent(dcCol)
-			rows, err := db.QueryContext(ctx, q)
-			if err != nil {
-				return fmt.Errorf("accounts: query data classes: %w", err)
-			}
 			total := 0
-			for rows.Next() {
-				v, err := scanAny(rows, 2)
-				if err != nil {
-					rows.Close()
-					return fmt.Errorf("accounts: %w", err)
-				}
+			err := eachRow(ctx, db, "accounts", "query data classes", q, 2, func(v []any) error {
 				id, ok := asInt(v[0])
 				name := asString(v[1])
 				if ok && name != "" && len(classes[id]) < maxDataClasses && total < maxDataClassRows {
 					classes[id] = append(classes[id], name)
 					total++
 				}
-			}
-			err = rows.Err()
-			rows.Close()
+				return nil
+			})
 			if err != nil {
-				return fmt.Errorf("accounts: %w", err)
+				return err
 			}
 		}
 	}
@@ -142,19 +132,7 @@ func ReadAccounts(ctx context.Context, db *sql.DB, fn func(Account) error) (err 
 		acc.col("a", "ZUSERNAME"),           // 3
 		acc.col("a", "ZACTIVE"),             // 4
 	}
-	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+from+" ORDER BY a.Z_PK")
-	if err != nil {
-		return fmt.Errorf("accounts: query accounts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		v, err := scanAny(rows, len(exprs))
-		if err != nil {
-			return fmt.Errorf("accounts: %w", err)
-		}
+	return eachRow(ctx, db, "accounts", "query accounts", "SELECT "+strings.Join(exprs, ", ")+" FROM "+from+" ORDER BY a.Z_PK", len(exprs), func(v []any) error {
 		a := Account{Type: asString(v[1]), Description: asString(v[2]), Username: asString(v[3])}
 		if acc.has("ZACTIVE") {
 			a.Active = boolPtr(asBool(v[4]))
@@ -164,12 +142,6 @@ func ReadAccounts(ctx context.Context, db *sql.DB, fn func(Account) error) (err 
 			a.EnabledDataClasses = append([]string{}, classes[id]...)
 			sort.Strings(a.EnabledDataClasses)
 		}
-		if err := fn(a); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("accounts: %w", err)
-	}
-	return nil
+		return fn(a)
+	})
 }

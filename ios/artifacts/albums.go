@@ -69,30 +69,15 @@ func ReadAlbums(ctx context.Context, db *sql.DB, fn func(assetPath, title string
 }
 
 func readAlbumRows(ctx context.Context, db *sql.DB, q string, fn func(string, string) error) error {
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("albums: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		v, err := scanAny(rows, 3)
-		if err != nil {
-			return fmt.Errorf("albums: %w", err)
-		}
+	return eachRow(ctx, db, "albums", "query", q, 3, func(v []any) error {
 		dir, name, title := asString(v[0]), asString(v[1]), strings.TrimSpace(asString(v[2]))
 		if name == "" || title == "" {
-			continue
+			return nil
 		}
 		p := photoPath(dir, name)
 		if p == "" {
-			continue
+			return nil
 		}
-		if err := fn(p, title); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(p, title)
+	})
 }

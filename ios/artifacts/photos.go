@@ -106,19 +106,7 @@ func ReadPhotos(ctx context.Context, db *sql.DB, fn func(PhotoAsset) error) (err
 	if a.has("Z_PK") {
 		q += " ORDER BY a." + quoteIdent(a.cols["Z_PK"])
 	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("photos: query %s: %w", a.name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		v, err := scanAny(rows, len(exprs))
-		if err != nil {
-			return fmt.Errorf("photos: %w", err)
-		}
+	return eachRow(ctx, db, "photos", "query "+a.name, q, len(exprs), func(v []any) error {
 		p := PhotoAsset{
 			Path:             photoPath(asString(v[0]), asString(v[1])),
 			UUID:             asString(v[2]),
@@ -158,14 +146,8 @@ func ReadPhotos(ctx context.Context, db *sql.DB, fn func(PhotoAsset) error) (err
 		default:
 			p.Importer = importedByBundle[int64(p.ImportedBy)]
 		}
-		if err := fn(p); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("photos: %w", err)
-	}
-	return nil
+		return fn(p)
+	})
 }
 
 // photoPath builds "Media/<dir>/<file>", refusing names that would climb out

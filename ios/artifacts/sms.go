@@ -102,24 +102,12 @@ func ReadSMSAttachments(ctx context.Context, db *sql.DB, fn func(Attachment) err
 		cht.col("c", "service_name"),    // 13
 	}
 	q := "SELECT " + strings.Join(exprs, ", ") + " FROM " + from + " ORDER BY a.ROWID"
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("sms: query attachments: %w", err)
-	}
-	defer rows.Close()
 	var last int64
 	first := true
-	for rows.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		v, err := scanAny(rows, len(exprs))
-		if err != nil {
-			return fmt.Errorf("sms: %w", err)
-		}
+	return eachRow(ctx, db, "sms", "query attachments", q, len(exprs), func(v []any) error {
 		id, _ := asInt(v[0])
 		if !first && id == last {
-			continue // same attachment joined to another message or chat
+			return nil // same attachment joined to another message or chat
 		}
 		first, last = false, id
 		raw := asString(v[1])
@@ -148,14 +136,8 @@ func ReadSMSAttachments(ctx context.Context, db *sql.DB, fn func(Attachment) err
 		if a.Date.IsZero() {
 			a.Date = macTime(v[6])
 		}
-		if err := fn(a); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sms: %w", err)
-	}
-	return nil
+		return fn(a)
+	})
 }
 
 // SMSAttachmentPath maps attachment.filename ("~/Library/SMS/Attachments/...",

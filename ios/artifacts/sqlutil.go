@@ -298,3 +298,30 @@ func recoverTo(err *error, what string) {
 		*err = fmt.Errorf("%s: panic while reading: %v", what, r)
 	}
 }
+
+// eachRow runs q and calls fn with the values of each row (n columns),
+// stopping at the first error or when ctx is done. Errors are prefixed with
+// what ("sms"); a failing query also names label ("query attachments").
+func eachRow(ctx context.Context, db *sql.DB, what, label, q string, n int, fn func(v []any) error) error {
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", what, label, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		v, err := scanAny(rows, n)
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}

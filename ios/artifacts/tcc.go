@@ -92,19 +92,7 @@ func ReadTCC(ctx context.Context, db *sql.DB, fn func(Grant) error) (err error) 
 		t.col("t", "allowed"),       // 4
 		t.col("t", "last_modified"), // 5
 	}
-	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+t.ident()+" t")
-	if err != nil {
-		return fmt.Errorf("tcc: query access: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		v, err := scanAny(rows, len(exprs))
-		if err != nil {
-			return fmt.Errorf("tcc: %w", err)
-		}
+	return eachRow(ctx, db, "tcc", "query access", "SELECT "+strings.Join(exprs, ", ")+" FROM "+t.ident()+" t", len(exprs), func(v []any) error {
 		g := Grant{Service: asString(v[0]), Client: asString(v[1])}
 		g.Permission = TCCPermission(g.Service)
 		if n, ok := asInt(v[2]); ok {
@@ -136,12 +124,6 @@ func ReadTCC(ctx context.Context, db *sql.DB, fn func(Grant) error) (err error) 
 		if f, ok := asFloat(v[5]); ok {
 			g.LastModified = unixTime(f)
 		}
-		if err := fn(g); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("tcc: %w", err)
-	}
-	return nil
+		return fn(g)
+	})
 }

@@ -100,23 +100,11 @@ func ReadWhatsAppMedia(ctx context.Context, db *sql.DB, fn func(WhatsAppMedia) e
 	if mi.has("Z_PK") {
 		q += " ORDER BY mi.Z_PK"
 	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("whatsapp: query media: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		v, err := scanAny(rows, len(exprs))
-		if err != nil {
-			return fmt.Errorf("whatsapp: %w", err)
-		}
+	return eachRow(ctx, db, "whatsapp", "query media", q, len(exprs), func(v []any) error {
 		raw := asString(v[0])
 		p := WhatsAppMediaPath(raw)
 		if p == "" {
-			continue // not downloaded, or an unusable path
+			return nil // not downloaded, or an unusable path
 		}
 		w := WhatsAppMedia{
 			Path:     p,
@@ -147,14 +135,8 @@ func ReadWhatsAppMedia(ctx context.Context, db *sql.DB, fn func(WhatsAppMedia) e
 				}
 			}
 		}
-		if err := fn(w); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("whatsapp: %w", err)
-	}
-	return nil
+		return fn(w)
+	})
 }
 
 // WhatsAppMediaPath maps ZMEDIALOCALPATH to a path relative to the WhatsApp
