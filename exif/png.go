@@ -103,16 +103,8 @@ func pngTextResult(m *Metadata, textExif, xmp []byte) error {
 // "XML:com.adobe.xmp" (inflated when compressed), or nil when the chunk is
 // not XMP.
 func pngXMP(r io.ReaderAt, off, n int64) []byte {
-	const key = "XML:com.adobe.xmp\x00"
-	var k [len(key)]byte
-	if n < int64(len(k))+4 {
-		return nil
-	}
-	if _, err := r.ReadAt(k[:], off); err != nil || string(k[:]) != key {
-		return nil
-	}
-	body := make([]byte, n-int64(len(key)))
-	if _, err := r.ReadAt(body, off+int64(len(key))); err != nil {
+	body := pngTextBody(r, off, n, "XML:com.adobe.xmp\x00", 4)
+	if body == nil {
 		return nil
 	}
 	flag := body[0]
@@ -134,6 +126,24 @@ func pngXMP(r io.ReaderAt, off, n int64) []byte {
 	return rest
 }
 
+// pngTextBody returns the bytes of a text chunk (at off, n bytes long) after
+// its keyword key, or nil when the keyword differs or fewer than minBody
+// bytes follow it.
+func pngTextBody(r io.ReaderAt, off, n int64, key string, minBody int64) []byte {
+	if n < int64(len(key))+minBody {
+		return nil
+	}
+	k := make([]byte, len(key))
+	if _, err := r.ReadAt(k, off); err != nil || string(k) != key {
+		return nil
+	}
+	body := make([]byte, n-int64(len(key)))
+	if _, err := r.ReadAt(body, off+int64(len(key))); err != nil {
+		return nil
+	}
+	return body
+}
+
 func wrapPart(what string, err error) error {
 	if err == nil {
 		return nil
@@ -145,16 +155,8 @@ func wrapPart(what string, err error) error {
 // chunk: "\nexif\n   <length>\n<hex digits>", whose bytes start with
 // "Exif\0\0" and a TIFF header. Returns the TIFF bytes or nil.
 func pngTextExif(r io.ReaderAt, off, n int64, typ string) []byte {
-	const key = "Raw profile type exif\x00"
-	var k [len(key)]byte
-	if n < int64(len(k))+2 {
-		return nil
-	}
-	if _, err := r.ReadAt(k[:], off); err != nil || string(k[:]) != key {
-		return nil
-	}
-	body := make([]byte, n-int64(len(key)))
-	if _, err := r.ReadAt(body, off+int64(len(key))); err != nil {
+	body := pngTextBody(r, off, n, "Raw profile type exif\x00", 2)
+	if body == nil {
 		return nil
 	}
 	var text []byte
