@@ -3,7 +3,6 @@ package scan
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,9 +18,9 @@ func Detect(ctx context.Context, p string) ([]Source, error) {
 	st, err := os.Stat(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file or folder", p)
+			return nil, &PathError{Path: p, Reason: "no such file or folder"}
 		}
-		return nil, fmt.Errorf("%s: %s", p, errText(err))
+		return nil, &PathError{Path: p, Reason: errText(err)}
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
@@ -41,7 +40,7 @@ func Detect(ctx context.Context, p string) ([]Source, error) {
 		return []Source{&fileSource{display: p, abs: abs, kind: kind, size: st.Size(), mod: st.ModTime()}}, nil
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("%s: not a file or folder", p)
+		return nil, &PathError{Path: p, Reason: "not a file or folder"}
 	}
 	// Manifest.plist alone is still a backup: one whose Manifest.db is
 	// missing must be reported incomplete, not scanned as a plain folder.
@@ -66,13 +65,20 @@ func Detect(ctx context.Context, p string) ([]Source, error) {
 		return out, nil
 	}
 	if _, err := os.ReadDir(abs); err != nil {
-		return nil, fmt.Errorf("%s: %s", p, errText(err))
+		return nil, &PathError{Path: p, Reason: errText(err)}
 	}
 	if looksLikeAndroidStorage(abs) {
 		return []Source{newDirSource(p, abs, KindAndroidStorage)}, nil
 	}
 	return []Source{newDirSource(p, abs, KindDirectory)}, nil
 }
+
+// PathError says why a PATH cannot be scanned at all.
+type PathError struct {
+	Path, Reason string
+}
+
+func (e *PathError) Error() string { return e.Path + ": " + e.Reason }
 
 // fileSource is a single file given as PATH (an .apk, an .ipa, a photo).
 type fileSource struct {

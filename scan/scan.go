@@ -60,7 +60,11 @@ func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
 		srcs, err := Detect(ctx, p)
 		if err != nil {
 			// The source already names the path: keep the reason alone.
-			problem := strings.TrimPrefix(err.Error(), p+": ")
+			problem := err.Error()
+			var pe *PathError
+			if errors.As(err, &pe) {
+				problem = pe.Reason
+			}
 			rep.Sources = append(rep.Sources, SourceReport{
 				Path: p, Kind: kindGuess(p), Complete: false,
 				Problems: []string{problem},
