@@ -84,7 +84,20 @@ func Analyze(img image.Image, cues Cues) (res Result) {
 		res.Signals = []Signal{{Code: CodeRadiograph, Detail: "image too small"}, {Code: CodeSkinCloseup, Detail: "image too small"}}
 		return res
 	}
-	f := measure(p)
+	f := measureTones(p)
+	// Every radiograph branch needs grey >= 80% (the inner view is only
+	// tried from 50%), and the skin rule needs a close-up cue from the
+	// metadata: most colour photos are settled here, before the costlier
+	// texture and region passes, with the same verdicts.
+	near, _ := cues.closeUp()
+	if f.grey < 0.5 && !near {
+		res.Signals = []Signal{
+			{Code: CodeRadiograph, Detail: fmt.Sprintf("not near-grey: grey %d%%", pct(f.grey))},
+			{Code: CodeSkinCloseup, Detail: "not measured: no close-up cue in the metadata"},
+		}
+		return res
+	}
+	measureRegions(p, &f)
 	var inner *features
 	// Inner view (a photo of a monitor or film): only worth it when much of
 	// the frame is grey already; every radiograph rule needs grey >= 85%.
@@ -121,6 +134,14 @@ type features struct {
 }
 
 func measure(p *planes) features {
+	f := measureTones(p)
+	measureRegions(p, &f)
+	return f
+}
+
+// measureTones fills the whole-image tone figures: grey, the dark level,
+// dark, body, bright, mid and Otsu separability.
+func measureTones(p *planes) features {
 	f := features{w: p.w, h: p.h}
 	n := p.w * p.h
 	var hist [256]int
@@ -191,7 +212,12 @@ func measure(p *planes) features {
 	f.bright = float64(bright) / fn
 	f.mid = float64(mid) / fn
 	_, f.otsu = otsu(&hist, n)
+	return f
+}
 
+// measureRegions fills the figures of rings, the centre box and texture.
+func measureRegions(p *planes, f *features) {
+	dT := uint8(f.darkT)
 	// Three rings: outer 5%, and 5%-thick rings inset by 7% and 14%.
 	rx, ry := max(p.w/20, 1), max(p.h/20, 1)
 	ringT := dT + 10
@@ -284,7 +310,6 @@ func measure(p *planes) features {
 	if periN > 0 {
 		f.centreLight = (centreY/float64(centreN) - periY/float64(periN)) / 255
 	}
-	return f
 }
 
 func median(h *[256]int, n int) int {
