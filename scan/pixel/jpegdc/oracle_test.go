@@ -130,7 +130,7 @@ func (s *diffStats) p99() int {
 	return 255
 }
 
-func (s diffStats) String() string {
+func (s *diffStats) String() string {
 	return fmt.Sprintf("n=%d skipped=%d max=%d p99=%d mean=%.3f", s.n, s.skipped, s.max, s.p99(), s.mean())
 }
 
@@ -224,7 +224,8 @@ func checkOracle(t *testing.T, data []byte, lumaOnly bool) bool {
 		if b.Dx() != ceilDiv(rb.Dx(), info.Scale) || b.Dy() != ceilDiv(rb.Dy(), info.Scale) {
 			t.Fatalf("scale %d: %v for a %v image", info.Scale, b, rb)
 		}
-		st, err := compare(img, ref, info.Scale, lumaOnly || info.ChromaUpsampled)
+		stv, err := compare(img, ref, info.Scale, lumaOnly || info.ChromaUpsampled)
+		st := &stv
 		if err != nil {
 			t.Fatal(err)
 		}
