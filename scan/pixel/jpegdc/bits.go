@@ -1,5 +1,7 @@
 package jpegdc
 
+import "encoding/binary"
+
 // bitReader reads entropy-coded data MSB first from data[pos:], undoing
 // byte stuffing (FF 00). When it meets a marker or the end of the data it
 // stops consuming bytes and feeds zero bits, counting them in pad: the
@@ -17,6 +19,20 @@ type bitReader struct {
 
 // fill tops acc up to at least 57 valid bits.
 func (b *bitReader) fill() {
+	if !b.stop && b.pos+8 <= len(b.data) {
+		// Fast path: the next 8 bytes hold no FF, so take as many whole
+		// bytes as fit at once. The bits of the next, partial byte that
+		// land below the valid bits are the real next data, which later
+		// fills OR in again at the same place.
+		x := binary.BigEndian.Uint64(b.data[b.pos:])
+		if t := ^x; (t-0x0101010101010101)&^t&0x8080808080808080 == 0 {
+			k := (64 - b.nbits) >> 3
+			b.acc |= x >> b.nbits
+			b.pos += int(k)
+			b.nbits += k << 3
+			return
+		}
+	}
 	for b.nbits <= 56 {
 		if b.stop {
 			b.nbits += 8

@@ -67,14 +67,16 @@ type Info struct {
 
 type component struct {
 	id       byte
-	h, v     int // sampling factors
-	tq       int // quantisation table selector
-	w, hgt   int // component size in samples: ceil(W*h/hmax) x ceil(H*v/vmax)
-	bw, bh   int // blocks covering the component: ceil(w/8) x ceil(hgt/8)
-	stride   int // blocks per row in coef (MCU-padded)
-	rows     int // block rows in coef (MCU-padded)
-	coef     []int32
-	q        [4]int32 // dequantisation of zig-zag 0, 1, 2, 4, fixed at the first scan
+	h, v     int     // sampling factors
+	tq       int     // quantisation table selector
+	w, hgt   int     // component size in samples: ceil(W*h/hmax) x ceil(H*v/vmax)
+	bw, bh   int     // blocks covering the component: ceil(w/8) x ceil(hgt/8)
+	stride   int     // blocks per row in coef (MCU-padded)
+	rows     int     // block rows in coef (MCU-padded)
+	coef     []int32 // scale 8: quantised DC value of each block
+	pix4     []byte  // scale 4: the block's four quarter means, row-major
+	q0       int32   // DC quantiser, fixed at the component's first scan
+	w4       *quarterWeights
 	qset     bool
 	done     bool // a complete scan gave all of its DC values
 	td, ta   int  // Huffman selectors of the current scan
@@ -179,6 +181,9 @@ func DecodeBytes(data []byte, o Options) (img image.Image, info Info, err error)
 		return nil, info, perr
 	}
 	if !d.frame {
+		if perr != nil {
+			return nil, info, perr
+		}
 		return nil, info, fmt.Errorf("%w: no frame header", ErrFormat)
 	}
 	if !d.decoded {
@@ -361,7 +366,11 @@ func (d *decoder) alloc() {
 		c.hgt = ceilDiv(h*c.v, d.vmax)
 		c.bw, c.bh = ceilDiv(c.w, 8), ceilDiv(c.hgt, 8)
 		c.stride, c.rows = d.mcux*c.h, d.mcuy*c.v
-		c.coef = make([]int32, c.stride*c.rows*d.ncoef)
+		if d.ncoef == 1 {
+			c.coef = make([]int32, c.stride*c.rows)
+		} else {
+			c.pix4 = bytes.Repeat([]byte{128}, c.stride*c.rows*4)
+		}
 	}
 }
 
@@ -517,8 +526,10 @@ func (d *decoder) sos(seg, data []byte, pos int) (int, error) {
 			if !d.qdef[c.tq] {
 				return pos, fmt.Errorf("%w: missing quantisation table %d", ErrFormat, c.tq)
 			}
-			q := &d.qt[c.tq]
-			c.q = [4]int32{q[0], q[1], q[2], q[4]}
+			c.q0 = d.qt[c.tq][0]
+			if d.ncoef == 4 {
+				c.w4 = newQuarterWeights(&d.qt[c.tq])
+			}
 			c.qset = true
 		}
 		c.pred = 0
@@ -699,10 +710,10 @@ func (d *decoder) block(c *component, idx int, mode int, al uint) error {
 		c.coef[idx] = c.pred
 		return d.skipAC(h, 1)
 	}
-	out := c.coef[idx*4 : idx*4+4 : idx*4+4]
-	out[0], out[1], out[2], out[3] = c.pred, 0, 0, 0
-	k := 1
-	for k <= 4 {
+	w := c.w4
+	var sum [4]int64
+	sum[0] = int64(c.pred) * w.w[0]
+	for k := 1; k < 64; {
 		if d.nbits < 32 {
 			d.fill()
 		}
@@ -715,7 +726,7 @@ func (d *decoder) block(c *component, idx int, mode int, al uint) error {
 		r, s := int(rs>>4), uint(rs&15)
 		if s == 0 {
 			if r != 15 {
-				return nil
+				break
 			}
 			k += 16
 			continue
@@ -724,20 +735,20 @@ func (d *decoder) block(c *component, idx int, mode int, al uint) error {
 		v := extend(d.acc>>(64-s), s)
 		d.acc <<= s
 		d.nbits -= s
-		switch k {
-		case 1:
-			out[1] = v
-		case 2:
-			out[2] = v
-		case 4:
-			out[3] = v
+		if k > 63 {
+			break
+		}
+		if cl := w.class[k]; cl >= 0 {
+			sum[cl] += int64(v) * w.w[k]
 		}
 		k++
 	}
-	if k >= 64 {
-		return nil
-	}
-	return d.skipAC(h, k)
+	out := c.pix4[idx*4 : idx*4+4 : idx*4+4]
+	out[0] = quarter(sum[0] + sum[1] + sum[2] + sum[3])
+	out[1] = quarter(sum[0] - sum[1] + sum[2] - sum[3])
+	out[2] = quarter(sum[0] + sum[1] - sum[2] - sum[3])
+	out[3] = quarter(sum[0] - sum[1] - sum[2] + sum[3])
+	return nil
 }
 
 // dcDiff decodes one DC difference (acc holds at least 32 bits).

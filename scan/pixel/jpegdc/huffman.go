@@ -3,7 +3,7 @@ package jpegdc
 import "fmt"
 
 // lutBits is the width of the Huffman lookahead tables.
-const lutBits = 9
+const lutBits = 10
 
 // huff is one Huffman table ready for decoding.
 //

@@ -13,7 +13,11 @@ import (
 
 // photo draws a deterministic photo-like picture: smooth lighting, a few
 // hard-edged shapes, fine texture and sensor noise.
-func photo(w, h int, seed uint64) *image.RGBA {
+func photo(w, h int, seed uint64) *image.RGBA { return photoNoise(w, h, seed, 6, 12) }
+
+// photoNoise is photo with a chosen sensor noise (standard deviation) and
+// texture amplitude.
+func photoNoise(w, h int, seed uint64, noise, texture float64) *image.RGBA {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	type disc struct {
@@ -36,8 +40,8 @@ func photo(w, h int, seed uint64) *image.RGBA {
 					r, g, b = d.c[0], d.c[1], d.c[2]
 				}
 			}
-			t := 12 * math.Sin(float64(x)*0.9) * math.Cos(float64(y)*0.7)
-			n := rng.NormFloat64() * 6
+			t := texture * math.Sin(float64(x)*0.9) * math.Cos(float64(y)*0.7)
+			n := rng.NormFloat64() * noise
 			img.Pix[img.PixOffset(x, y)+0] = sat(r + t + n)
 			img.Pix[img.PixOffset(x, y)+1] = sat(g + t + n)
 			img.Pix[img.PixOffset(x, y)+2] = sat(b + t + n)
@@ -230,17 +234,11 @@ func checkOracle(t *testing.T, data []byte, lumaOnly bool) bool {
 			t.Fatal(err)
 		}
 		t.Logf("scale %d (asked %d) %s: %v", info.Scale, scale, info.Sampling, st)
-		switch info.Scale {
-		case 8:
-			if st.max > 2 {
-				t.Errorf("scale 8: max |diff| %d > 2 (%v)", st.max, st)
-			}
-		case 4:
-			// The 2x2 reconstruction ignores frequencies 3, 5 and 7:
-			// small on average, larger at hard edges.
-			if st.mean() > 2 || st.p99() > 10 {
-				t.Errorf("scale 4: %v", st)
-			}
+		// Both scales give exact means of the block (8x8) or quarter
+		// (4x4) before clamping; image/jpeg's integer IDCT rounds
+		// differently by at most a level or so.
+		if st.max > 2 {
+			t.Errorf("scale %d: max |diff| %d > 2 (%v)", info.Scale, st.max, st)
 		}
 	}
 	return true

@@ -3,22 +3,62 @@ package jpegdc
 import (
 	"fmt"
 	"image"
+	"math"
 )
 
-// Fixed-point constants of the scale-4 reconstruction (see the package
-// documentation): each output pixel is the mean of one 4x4 quarter of the
-// block's IDCT, computed from F00, F01, F10 and F11 only.
-//
-//	a  = (cos(π/16) + cos(3π/16) + cos(5π/16) + cos(7π/16)) / 4 ≈ 0.640728
-//	k1 = a / (4·√2) ≈ 0.113266, k2 = a² / 4 ≈ 0.102633
-//	mean = F00/8 ± k1·F01 ± k1·F10 ± k2·F11
-const (
-	fixBits = 13
-	fixDC   = 1 << (fixBits - 3) // 1/8
-	fixK1   = 928                // round(0.113266 * 8192)
-	fixK2   = 841                // round(0.102633 * 8192)
-	fixHalf = 1 << (fixBits - 1)
-)
+// quarterWeights turn the coefficients of a block into the means of its
+// four 4x4 quarters (see the package documentation for the maths). For
+// zig-zag index k, class[k] says which sum the dequantised coefficient
+// goes to (bit 0: odd horizontal frequency, bit 1: odd vertical
+// frequency; -1: an even non-zero frequency, whose quarter means are 0),
+// and w[k] is its weight in 1/2^quarterBits.
+type quarterWeights struct {
+	w     [64]int64
+	class [64]int8
+}
+
+const quarterBits = 16
+
+// unzig maps zig-zag order to natural (row-major) order.
+var unzig = [64]int{
+	0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
+	12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+	35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+	58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+}
+
+// halfMean[u] is C(u) times the mean of cos((2x+1)uπ/16) over x = 0..3.
+var halfMean = func() (m [8]float64) {
+	for u := range 8 {
+		s := 0.0
+		for x := range 4 {
+			s += math.Cos(float64((2*x+1)*u) * math.Pi / 16)
+		}
+		m[u] = s / 4
+	}
+	m[0] = 1 / math.Sqrt2
+	return m
+}()
+
+func newQuarterWeights(q *[64]int32) *quarterWeights {
+	w := &quarterWeights{}
+	for k := range 64 {
+		n := unzig[k]
+		v, u := n/8, n%8
+		if (u != 0 && u%2 == 0) || (v != 0 && v%2 == 0) {
+			w.class[k] = -1
+			continue
+		}
+		w.class[k] = int8(u%2 | (v%2)<<1)
+		w.w[k] = int64(math.Round(float64(q[k]) * halfMean[u] * halfMean[v] / 4 * (1 << quarterBits)))
+	}
+	return w
+}
+
+// quarter turns a weighted sum into a pixel value.
+func quarter(sum int64) byte {
+	return clamp8((sum+1<<(quarterBits-1))>>quarterBits + 128)
+}
 
 func clamp8(v int64) byte {
 	if v < 0 {
@@ -34,7 +74,7 @@ func clamp8(v int64) byte {
 // pixels, stride), clipping to the coefficient grid.
 func (d *decoder) render(c *component, dst []byte, stride, w, h int) {
 	if d.ncoef == 1 {
-		q := int64(c.q[0])
+		q := int64(c.q0)
 		for y := range h {
 			by := min(y, c.rows-1)
 			src := c.coef[by*c.stride : by*c.stride+c.stride]
@@ -46,24 +86,12 @@ func (d *decoder) render(c *component, dst []byte, stride, w, h int) {
 		}
 		return
 	}
-	q0, q1, q2, q3 := int64(c.q[0]), int64(c.q[1]), int64(c.q[2]), int64(c.q[3])
 	for y := range h {
 		by := min(y>>1, c.rows-1)
-		sy := int64(1) // top half: cos((2y+1)π/16) > 0
-		if y&1 != 0 {
-			sy = -1
-		}
 		row := dst[y*stride : y*stride+w]
 		for x := range row {
 			bx := min(x>>1, c.stride-1)
-			sx := int64(1)
-			if x&1 != 0 {
-				sx = -1
-			}
-			b := c.coef[(by*c.stride+bx)*4:]
-			f00, f01, f10, f11 := int64(b[0])*q0, int64(b[1])*q1, int64(b[2])*q2, int64(b[3])*q3
-			v := f00*fixDC + sx*fixK1*f01 + sy*fixK1*f10 + sx*sy*fixK2*f11
-			row[x] = clamp8((v+fixHalf)>>fixBits + 128)
+			row[x] = c.pix4[(by*c.stride+bx)*4+(x&1)+(y&1)*2]
 		}
 	}
 }
@@ -97,7 +125,7 @@ func (d *decoder) image() (image.Image, error) {
 	for i := range d.comps {
 		if !d.comps[i].qset {
 			// Never scanned: render as mid-grey with any table.
-			d.comps[i].q = [4]int32{1, 1, 1, 1}
+			d.comps[i].q0 = 1
 		}
 	}
 	if len(d.comps) == 1 {
