@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	_ "image/gif" // DecodeConfig of GIF files
 	"image/jpeg"
@@ -11,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/devicescan/devicescan/scan/pixel"
+	"github.com/devicescan/devicescan/scan/pixel/jpegdc"
 )
 
 // pixelFunc runs pixel rules on a picture and returns their reasons. It is
@@ -18,14 +20,17 @@ import (
 type pixelFunc func(ctx context.Context, it *item, e *engine) []Reason
 
 // defaultPixels uses the embedded EXIF thumbnail when the photo has one (a
-// few KB, well under a millisecond), else decodes the picture itself when
-// it is small enough, downscaled for analysis.
+// few KB, well under a millisecond), else the phone's own preview (iOS
+// 5005.JPG), else the picture itself: JPEGs from 1024 px reduced straight
+// from their DCT coefficients (scan/pixel/jpegdc, up to 100 MP), smaller
+// JPEGs, PNGs and GIFs decoded in full and downscaled for analysis.
 var defaultPixels pixelFunc = pixelReasons
 
-// maxDecodePixels bounds full decodes: bigger pictures without a thumbnail
-// are not analysed by pixels (their metadata rules still run). Go's JPEG
-// decoder keeps 4 bytes per coefficient for progressive files, so an 8 MP
-// progressive JPEG costs about 60 MB while it decodes.
+// maxDecodePixels bounds full decodes (image/jpeg, image/png): bigger
+// PNGs and unusual JPEGs without a thumbnail are not analysed by pixels
+// (their metadata rules still run). Go's JPEG decoder keeps 4 bytes per
+// coefficient for progressive files, so an 8 MP progressive JPEG costs
+// about 60 MB while it decodes.
 const maxDecodePixels = 8_000_000
 
 // decodeBudget bounds the memory that full decodes may use at once,
@@ -126,6 +131,13 @@ func loadPixels(it *item) image.Image {
 	if it.content.Size() > maxDecodeBytes {
 		return nil
 	}
+	if it.typ == TypeJPEG {
+		img, err := loadReduced(it)
+		if !errors.Is(err, jpegdc.ErrUnsupported) && err != errFullDecode {
+			return img // nil for a broken or truncated file
+		}
+		// Small, or CMYK, 12-bit, arithmetic-coded: image/jpeg below.
+	}
 	cfg, _, err := image.DecodeConfig(io.NewSectionReader(it.content, 0, min(it.content.Size(), 1<<20)))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxDecodePixels {
 		return nil
@@ -136,6 +148,54 @@ func loadPixels(it *item) image.Image {
 		return nil
 	}
 	return pixel.Downscale(img, 256)
+}
+
+// reducedScale picks jpegdc's scale for a w x h JPEG so that Analyze sees
+// about the resolution it would after a full decode and box averaging (at
+// least AnalysisMaxSide on the long side): 1/8 (the DC coefficients alone)
+// from 2048 px, 1/4 from 1024 px. Smaller pictures return 0: a full decode
+// of at most a megapixel is cheap, and keeps their detail.
+func reducedScale(w, h int) int {
+	switch long := max(w, h); {
+	case long/8 >= pixel.AnalysisMaxSide:
+		return 8
+	case long/4 >= pixel.AnalysisMaxSide:
+		return 4
+	}
+	return 0
+}
+
+// errFullDecode: a picture small enough for image/jpeg.
+var errFullDecode = errors.New("small picture: full decode")
+
+// loadReduced decodes a JPEG without a thumbnail at 1/8 or 1/4 scale
+// straight from its DCT coefficients (scan/pixel/jpegdc): no IDCT and no
+// full-size buffers, about a tenth of a full decode's time, at any size up
+// to jpegdc's 100 MP limit. It returns (nil, nil) for pictures that are not
+// photo-like, and jpegdc.ErrUnsupported for codings jpegdc does not read.
+func loadReduced(it *item) (image.Image, error) {
+	size := it.content.Size()
+	cfg, err := jpegdc.DecodeConfig(io.NewSectionReader(it.content, 0, min(size, 1<<20)))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Width < minPhotoSide || cfg.Height < minPhotoSide {
+		return nil, nil
+	}
+	scale := reducedScale(cfg.Width, cfg.Height)
+	if scale == 0 {
+		return nil, errFullDecode
+	}
+	// The compressed bytes are read into memory: reserve them (and the
+	// small coefficient planes) in the shared decode budget.
+	cost := size + int64(cfg.Width)*int64(cfg.Height)/8
+	defer decodeBudget.release(decodeBudget.acquire(cost))
+	img, _, err := jpegdc.Decode(io.NewSectionReader(it.content, 0, size),
+		jpegdc.Options{Scale: scale, MaxBytes: maxDecodeBytes})
+	if err != nil {
+		return nil, err // a truncated file's partial picture is not analysed
+	}
+	return pixel.Downscale(img, pixel.AnalysisMaxSide), nil
 }
 
 // minPhotoSide: pictures smaller than this on a side are icons, emoji or
