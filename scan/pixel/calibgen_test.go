@@ -28,6 +28,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	goexif "github.com/rwcarlsen/goexif/exif"
 )
 
 var regenCalib = flag.Bool("regen-calib", false, "rebuild testdata/calib from installed sample packages")
@@ -76,6 +78,10 @@ var (
 	octaveDcm  = "/usr/share/octave/packages/dicom-0.5.1/imdata"
 	heudiconv  = "/usr/lib/python3/dist-packages/heudiconv/tests/data"
 	mplData    = "/usr/share/matplotlib/mpl-data/sample_data"
+	amiDir     = "/tmp/npm/ami.js-0.33.0/package/data/dicom"
+	jpegLLDir  = "/tmp/npm/jpeg-lossless-decoder-js-2.1.2/package/tests/data"
+	goexifDir  = modCache() + "/github.com/rwcarlsen/goexif@v0.0.0-20190401172101-9e8deecbddbd"
+	traitsImg  = "/usr/lib/python3/dist-packages/traits/examples/introduction/images"
 )
 
 // rawMR reads matplotlib's s1045.ima.gz: a 256x256 MR slice stored as
@@ -151,6 +157,25 @@ func rawDICOM(t *testing.T, path string) []byte {
 		return nil
 	}
 	return b
+}
+
+// exifThumb decodes the JPEG thumbnail embedded in a photo's EXIF block
+// (goexif is the module's test oracle for EXIF already).
+func exifThumb(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	x, err := goexif.Decode(f)
+	if err != nil {
+		return nil, err
+	}
+	b, err := x.JpegThumbnail()
+	if err != nil {
+		return nil, err
+	}
+	return DecodeThumbnail(b)
 }
 
 // modCache is the Go module cache (GOMODCACHE, else GOPATH/pkg/mod).
@@ -305,7 +330,7 @@ func TestRegenCalib(t *testing.T) {
 		{octaveDcm, "octave", "Debian octave-dicom imdata", "GPL-3+ (octave-dicom); images from the DICOM sample sets it cites", 1},
 		{heudiconv, "heudiconv", "Debian heudiconv tests/data", "Apache-2.0 (heudiconv)", 1},
 	}
-	for _, ds := range dsrcs {
+	dicomSource := func(ds dsrc) {
 		var files []string
 		filepath.Walk(ds.dir, func(p string, info os.FileInfo, err error) error {
 			if err == nil && !info.IsDir() && info.Size() > 132 && info.Size() < 64<<20 {
@@ -364,6 +389,9 @@ func TestRegenCalib(t *testing.T) {
 				}{name, g})
 			}
 		}
+	}
+	for _, ds := range dsrcs {
+		dicomSource(ds)
 	}
 	// 2. Raster sources; real negatives also yield derived black-and-white,
 	// night-like and photographed-on-a-monitor versions.
@@ -435,6 +463,14 @@ func TestRegenCalib(t *testing.T) {
 			}{name, g})
 		}
 	}
+	// DICOM sources added later (appended after the first ones so the
+	// light-box selection of earlier renders does not shift).
+	for _, ds := range []dsrc{
+		{amiDir, "ami", "npm ami.js@0.33.0 data/dicom", "Apache-2.0 (package); images from public DICOM sample sets (OsiriX, Barre), provenance per file unverified", 1},
+		{jpegLLDir, "jpegll", "npm jpeg-lossless-decoder-js@2.1.2 tests/data", "MIT (package); provenance unverified", 1},
+	} {
+		dicomSource(ds)
+	}
 	// 3. Photos of radiographs: monitor (every render), light box (every third).
 	for i, r := range renders {
 		base := strings.TrimSuffix(strings.TrimPrefix(r.name, "pos-"), ".jpg")
@@ -452,6 +488,42 @@ func TestRegenCalib(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		name := fmt.Sprintf("neg-docphoto-%02d.jpg", i)
 		add(name, name, thumb160(renderDocPhoto(i), true), calibRow{Label: "negative", Signal: "none", Origin: "synthetic photo of a printed page", Licence: "CC0 (generated)", Synthetic: "yes"})
+	}
+
+	// 5. Real EXIF thumbnails of camera photos (goexif's samples are the
+	// first kilobytes of real photos: the embedded thumbnail is what a scan
+	// of a phone sees first) and grey micrographs (hard negatives), each with
+	// a greyscale version.
+	exifSamples := expand(goexifDir + "/exif/samples/*.jpg")
+	sort.Strings(exifSamples)
+	if len(exifSamples) == 0 {
+		t.Logf("source missing: %s", goexifDir)
+	}
+	for _, p := range exifSamples {
+		img, err := exifThumb(p)
+		if err != nil {
+			t.Logf("skip %s: %v", p, err)
+			continue
+		}
+		if b := img.Bounds(); b.Dx() < 96 && b.Dy() < 96 {
+			t.Logf("skip %s: thumbnail %dx%d is below the scan's 96 px", p, b.Dx(), b.Dy())
+			continue
+		}
+		name := "neg-goexif-" + cleanName(filepath.Base(p)) + ".jpg"
+		origin := "EXIF thumbnail of Go github.com/rwcarlsen/goexif@v0.0.0-20190401172101-9e8deecbddbd exif/samples/" + filepath.Base(p)
+		const lic = "BSD-2-Clause (goexif); photo rights unverified"
+		if add(name, name, thumb160(img, false), calibRow{Label: "negative", Signal: "none", Origin: origin, Licence: lic, Synthetic: "no"}) {
+			add("neg-bw-"+strings.TrimPrefix(name, "neg-"), name, thumb160(toGrey(img), false), calibRow{Label: "negative", Signal: "none", Origin: "greyscale conversion of " + origin, Licence: lic, Synthetic: "derived"})
+		}
+	}
+	for _, p := range expand(traitsImg + "/sample_000{1,2}.png") {
+		img, err := loadRaster(p)
+		if err != nil {
+			t.Logf("skip %s: %v", p, err)
+			continue
+		}
+		name := "neg-traits-" + cleanName(filepath.Base(p)) + ".jpg"
+		add(name, name, thumb160(img, false), calibRow{Label: "negative", Signal: "none", Origin: "Debian python3-traits examples/introduction/images/" + filepath.Base(p) + " (grey electron micrograph of crystals)", Licence: "CC BY 3.0 (Hannes Grobe/AWI, per its LICENSE.txt)", Synthetic: "no"})
 	}
 
 	sort.Slice(rows, func(i, j int) bool { return rows[i].File < rows[j].File })
