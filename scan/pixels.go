@@ -21,7 +21,7 @@ type pixelFunc func(ctx context.Context, it *item, e *engine) []Reason
 
 // defaultPixels uses the embedded EXIF thumbnail when the photo has one (a
 // few KB, well under a millisecond), else the phone's own preview (iOS
-// 5005.JPG), else the picture itself: JPEGs from 1024 px reduced straight
+// 5005.JPG), else the picture itself: JPEGs from 640 px reduced straight
 // from their DCT coefficients (scan/pixel/jpegdc, up to 100 MP), smaller
 // JPEGs, PNGs and GIFs decoded in full and downscaled for analysis.
 var defaultPixels pixelFunc = pixelReasons
@@ -97,6 +97,9 @@ func pixelReasons(ctx context.Context, it *item, e *engine) []Reason {
 		cues = pixel.Cues{FlashFired: m.HasFlash && m.Flash&1 == 1, SubjectDistanceM: m.SubjectDistance,
 			CloseRange: m.SubjectDistanceRange == 1 || m.SubjectDistanceRange == 2, HasCamera: m.Make != "" || m.Model != ""}
 	}
+	if b := img.Bounds(); max(b.Dx(), b.Dy()) > analysisSide {
+		img = pixel.Downscale(img, analysisSide) // larger thumbnails and previews
+	}
 	res := pixel.Analyze(img, cues)
 	var out []Reason
 	for _, s := range res.Hits() {
@@ -147,19 +150,25 @@ func loadPixels(it *item) image.Image {
 	if err != nil || !photoLike(img) {
 		return nil
 	}
-	return pixel.Downscale(img, 256)
+	return pixel.Downscale(img, analysisSide)
 }
 
-// reducedScale picks jpegdc's scale for a w x h JPEG so that Analyze sees
-// about the resolution it would after a full decode and box averaging (at
-// least AnalysisMaxSide on the long side): 1/8 (the DC coefficients alone)
-// from 2048 px, 1/4 from 1024 px. Smaller pictures return 0: a full decode
-// of at most a megapixel is cheap, and keeps their detail.
+// analysisSide is the long side pictures are analysed at. scan/pixel's
+// rules were calibrated on 160 px pictures, the size of EXIF thumbnails
+// (scan/pixel/CALIBRATION.md), and their verdicts depend on resolution
+// (texture and edge measures), so pictures decoded from the file itself
+// are box-averaged to the same size rather than to pixel.AnalysisMaxSide.
+const analysisSide = 160
+
+// reducedScale picks jpegdc's scale for a w x h JPEG so that the reduced
+// picture still has analysisSide pixels on its long side: 1/8 (the DC
+// coefficients alone) from 1280 px, 1/4 from 640 px. Smaller pictures
+// return 0: a full decode of at most 640 px is cheap.
 func reducedScale(w, h int) int {
 	switch long := max(w, h); {
-	case long/8 >= pixel.AnalysisMaxSide:
+	case long/8 >= analysisSide:
 		return 8
-	case long/4 >= pixel.AnalysisMaxSide:
+	case long/4 >= analysisSide:
 		return 4
 	}
 	return 0
@@ -195,7 +204,7 @@ func loadReduced(it *item) (image.Image, error) {
 	if err != nil {
 		return nil, err // a truncated file's partial picture is not analysed
 	}
-	return pixel.Downscale(img, pixel.AnalysisMaxSide), nil
+	return pixel.Downscale(img, analysisSide), nil
 }
 
 // minPhotoSide: pictures smaller than this on a side are icons, emoji or
