@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,6 +16,7 @@ import (
 var (
 	update    = flag.Bool("update", false, "rewrite CALIBRATION.md from the calibration run")
 	calibDump = flag.Bool("calib-dump", false, "log every tune-split image's signals (never the holdout)")
+	calibFeat = flag.Bool("calib-features", false, "with -calib-dump, also log the measured features of every tune-split image")
 )
 
 func readManifest(t *testing.T) []calibRow {
@@ -81,6 +83,21 @@ func negGroup(file string) string {
 	return parts[1]
 }
 
+// featuresOf repeats Analyze's measuring steps and returns the features of
+// the whole frame and of the inner view (nil when not measured).
+func featuresOf(img image.Image) (features, *features) {
+	p := toPlanes(img, AnalysisMaxSide)
+	if x0, y0, x1, y1, ok := p.letterbox(); ok {
+		p = p.crop(x0, y0, x1, y1)
+	}
+	f := measure(p)
+	if ix, iy := p.w/10, p.h/10; f.grey >= 0.5 && p.w-2*ix >= 16 && p.h-2*iy >= 16 {
+		fi := measure(p.crop(ix, iy, p.w-ix, p.h-iy))
+		return f, &fi
+	}
+	return f, nil
+}
+
 // TestCalibration runs Analyze over testdata/calib and compares the table
 // with CALIBRATION.md (go test ./scan/pixel -run TestCalibration -v; add
 // -update to rewrite it after a deliberate change).
@@ -133,6 +150,13 @@ func TestCalibration(t *testing.T) {
 		if r.Split == "tune" {
 			if *calibDump {
 				t.Logf("%-60s rad %.2f %v [%s] | skin %.2f %v [%s]", r.File, rad.Score, rad.Hit, rad.Detail, skinFlash.Score, skinFlash.Hit, skinFlash.Detail)
+				if *calibFeat {
+					f, inner := featuresOf(img)
+					t.Logf("%-60s features %+v", r.File, f)
+					if inner != nil {
+						t.Logf("%-60s inner    %+v", r.File, *inner)
+					}
+				}
 			}
 			if isRad != rad.Hit {
 				misses = append(misses, fmt.Sprintf("radiograph %s: hit=%v score %.2f [%s]", r.File, rad.Hit, rad.Score, rad.Detail))

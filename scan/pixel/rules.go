@@ -75,8 +75,8 @@ const (
 func (f features) radiographDetail(branch int) string {
 	switch branch {
 	case branchProj:
-		return fmt.Sprintf("X-ray-like: grey %d%%, two-tone (Otsu) %.2f, mid-grey %d%%, edges %d%%, left-right difference %d%%",
-			pct(f.grey), f.otsu, pct(f.mid), pct(f.edges), pct(f.asym))
+		return fmt.Sprintf("X-ray-like: grey %d%%, two-tone (Otsu) %.2f, mid-grey %d%%, edges %d%%, left-right difference %d%%, centre lift %d%%",
+			pct(f.grey), f.otsu, pct(f.mid), pct(f.edges), pct(f.asym), pct(f.centreLift))
 	case branchEmission:
 		return fmt.Sprintf("PET/NM-like: grey %d%%, dark border %d%%, dark %d%%, body %d%%, centre lift %d%%, edges %d%%",
 			pct(f.grey), pct(f.darkBorder), pct(f.dark), pct(f.body), pct(f.centreLift), pct(f.edges))
@@ -96,15 +96,32 @@ func (f features) radiographScore() (float64, int) {
 	// real mid-grey body (not black-on-white text or UI), some texture
 	// (not a smooth dark night scene), clearly two-toned (body vs air) but
 	// not pure black-and-white, brighter centre.
+	// A slice that air surrounds on (nearly) every side may be textured
+	// (noisy EPI/DWI, a high-resolution MR at thumbnail size): the edge cap
+	// rises with the dark surround. Barcodes, gravel and text have no
+	// closed dark ring.
+	edgeCap := 0.14 * ramp(f.darkBorder, 0.75, 0.85)
 	cross := ramp(f.grey, 0.85, 0.95) * ramp(f.darkBorder, 0.38, 0.65) * ramp(f.dark, 0.12, 0.20) *
-		ramp(f.mid, 0.12, 0.22) * ramp(f.body, 0.08, 0.14) * ramp(f.edges, 0.02, 0.04) * (1 - ramp(f.edges, 0.16, 0.22)) *
+		ramp(f.mid, 0.12, 0.22) * ramp(f.body, 0.08, 0.14) * ramp(f.edges, 0.02, 0.04) * (1 - ramp(f.edges, 0.16+edgeCap, 0.22+edgeCap)) *
 		ramp(f.otsu, 0.55, 0.65) * (1 - ramp(f.otsu, 0.94, 0.97)) * ramp(f.centreLift, -0.02, 0.06)
 	// Projection X-ray: grey, bimodal, mostly mid-grey, smooth, left-right
-	// balanced, no paper-white background or flat UI areas. Tuned on one
-	// real chest radiograph only: deliberately narrow.
+	// balanced, no paper-white background or flat UI areas (the first,
+	// narrow form, from two chest films).
 	proj := ramp(f.grey, 0.9, 0.97) * ramp(f.otsu, 0.62, 0.70) * ramp(f.mid, 0.75, 0.85) *
 		(1 - ramp(f.edges, 0.04, 0.07)) * (1 - ramp(f.asym, 0.2, 0.26)) * (1 - ramp(f.bright, 0.2, 0.3)) *
 		(1 - ramp(f.flat, 0.2, 0.3)) * ramp(f.centreLift, 0.04, 0.1)
+	// Projection images in general (CR/DX films, scout views, angiography
+	// frames with a round intensifier field): no colour at all, very smooth
+	// at thumbnail size (soft tissue and bone are broad gradients, not
+	// texture), a body of mid-grey that covers a good part of the frame and
+	// is brighter than its surround (collimation, air, the round field's
+	// black corners), two-toned but not black-and-white, few saturated
+	// whites, no flat UI areas. Ordinary photos carry texture (edges) or
+	// no centred brightness.
+	smooth := ramp(f.grey, 0.95, 0.99) * (1 - ramp(f.edges, 0.03, 0.05)) * ramp(f.centreLift, 0.08, 0.13) *
+		ramp(f.mid, 0.35, 0.45) * ramp(f.body, 0.3, 0.4) * ramp(f.otsu, 0.62, 0.70) * (1 - ramp(f.otsu, 0.93, 0.97)) *
+		(1 - ramp(f.flat, 0.3, 0.4)) * (1 - ramp(f.bright, 0.25, 0.35))
+	proj = math.Max(proj, smooth)
 	// Emission images (PET, NM) and sparse slices: almost all black, no
 	// colour at all, a small bright body concentrated in the centre (a
 	// star field or a night sky spreads its light evenly), no flat UI.
