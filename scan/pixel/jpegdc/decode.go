@@ -90,7 +90,7 @@ type decoder struct {
 	info        Info
 	qt          [4][64]int32
 	qdef        [4]bool
-	dc, ac      [4]huff
+	dc, ac      [4]*huff // allocated by the first DHT that defines them
 	comps       []component
 	hmax, vmax  int
 	mcux, mcuy  int
@@ -436,10 +436,14 @@ func (d *decoder) dht(seg []byte) error {
 		if n > len(seg) {
 			return fmt.Errorf("%w: DHT length", ErrFormat)
 		}
-		t := &d.dc[th]
+		tabs := &d.dc
 		if tc == 1 {
-			t = &d.ac[th]
+			tabs = &d.ac
 		}
+		if tabs[th] == nil {
+			tabs[th] = new(huff)
+		}
+		t := tabs[th]
 		if err := t.build(&counts, seg[:n]); err != nil {
 			return err
 		}
@@ -515,11 +519,11 @@ func (d *decoder) sos(seg, data []byte, pos int) (int, error) {
 	}
 	for _, c := range comps {
 		if !d.progressive || ah == 0 {
-			if !d.dc[c.td].defined {
+			if d.dc[c.td] == nil || !d.dc[c.td].defined {
 				return pos, fmt.Errorf("%w: missing DC Huffman table %d", ErrFormat, c.td)
 			}
 		}
-		if !d.progressive && !d.ac[c.ta].defined {
+		if !d.progressive && (d.ac[c.ta] == nil || !d.ac[c.ta].defined) {
 			return pos, fmt.Errorf("%w: missing AC Huffman table %d", ErrFormat, c.ta)
 		}
 		if !c.qset {
@@ -692,7 +696,7 @@ func (d *decoder) block(c *component, idx int, mode int, al uint) error {
 		}
 		return nil
 	case modeDCFirst:
-		v, err := d.dcDiff(&d.dc[c.td])
+		v, err := d.dcDiff(d.dc[c.td])
 		if err != nil {
 			return err
 		}
@@ -700,12 +704,12 @@ func (d *decoder) block(c *component, idx int, mode int, al uint) error {
 		c.coef[idx] = c.pred << al
 		return nil
 	}
-	v, err := d.dcDiff(&d.dc[c.td])
+	v, err := d.dcDiff(d.dc[c.td])
 	if err != nil {
 		return err
 	}
 	c.pred += v
-	h := &d.ac[c.ta]
+	h := d.ac[c.ta]
 	if d.ncoef == 1 {
 		c.coef[idx] = c.pred
 		return d.skipAC(h, 1)
@@ -753,6 +757,12 @@ func (d *decoder) block(c *component, idx int, mode int, al uint) error {
 
 // dcDiff decodes one DC difference (acc holds at least 32 bits).
 func (d *decoder) dcDiff(h *huff) (int32, error) {
+	if e := h.dcv[d.acc>>(64-lutBits)]; e != 0 {
+		b := uint(e & 0xFF)
+		d.acc <<= b
+		d.nbits -= b
+		return e >> 8, nil
+	}
 	s, l, ok := h.decode(d.acc)
 	if !ok {
 		return 0, errBadCode
@@ -780,15 +790,31 @@ func extend(v uint64, s uint) int32 {
 	return x
 }
 
+// refill tops up a bit buffer held in locals: 8 bytes at once when none
+// is FF, else through fill.
+func (d *decoder) refill(acc uint64, n uint, pos int) (uint64, uint, int) {
+	if !d.stop && pos+8 <= len(d.data) {
+		x := binary.BigEndian.Uint64(d.data[pos:])
+		if t := ^x; (t-0x0101010101010101)&^t&0x8080808080808080 == 0 {
+			c := (64 - n) >> 3
+			return acc | x>>n, n + c<<3, pos + int(c)
+		}
+	}
+	d.acc, d.nbits, d.pos = acc, n, pos
+	d.fill()
+	return d.acc, d.nbits, d.pos
+}
+
 // skipAC consumes the AC coefficients k..63 of a block without keeping
-// them: the hot loop of a sequential file.
+// them: the hot loop of a sequential file. The bit buffer lives in locals
+// and the common refill (8 bytes without FF) is done inline.
 func (d *decoder) skipAC(h *huff, k int) error {
 	acc, n := d.acc, d.nbits
+	pos := d.pos
 	for k < 64 {
-		if n < 32 {
-			d.acc, d.nbits = acc, n
-			d.fill()
-			acc, n = d.acc, d.nbits
+		// The combined table needs lutBits valid bits, the slow path 31.
+		if n < lutBits {
+			acc, n, pos = d.refill(acc, n, pos)
 		}
 		if e := h.skip[acc>>(64-lutBits)]; e != 0 {
 			b := uint(e & 0xFF)
@@ -797,9 +823,12 @@ func (d *decoder) skipAC(h *huff, k int) error {
 			k += int(e >> 8)
 			continue
 		}
+		if n < 32 {
+			acc, n, pos = d.refill(acc, n, pos)
+		}
 		rs, l, ok := h.decode(acc)
 		if !ok {
-			d.acc, d.nbits = acc, n
+			d.acc, d.nbits, d.pos = acc, n, pos
 			return errBadCode
 		}
 		s := uint(rs & 15)
@@ -814,6 +843,6 @@ func (d *decoder) skipAC(h *huff, k int) error {
 		}
 		k += int(rs>>4) + 1
 	}
-	d.acc, d.nbits = acc, n
+	d.acc, d.nbits, d.pos = acc, n, pos
 	return nil
 }

@@ -17,8 +17,9 @@ const lutBits = 10
 type huff struct {
 	lut     [1 << lutBits]uint16
 	skip    [1 << lutBits]uint16
-	maxcode [17]int32 // largest code of each length, -1 if none
-	valptr  [17]int32 // index into vals of the first code of each length
+	dcv     [1 << lutBits]int32 // DC tables: value<<8 | bits when code+extra bits fit, else 0
+	maxcode [17]int32           // largest code of each length, -1 if none
+	valptr  [17]int32           // index into vals of the first code of each length
 	mincode [17]int32
 	vals    [256]byte
 	n       int // number of symbols
@@ -72,6 +73,18 @@ func (h *huff) build(counts *[16]byte, symbols []byte) error {
 					e2 := uint16(bits) | uint16(kinc)<<8
 					for j := 0; j < 1<<shift; j++ {
 						h.skip[base+j] = e2
+					}
+				}
+				// Combined entry for DC differences (the symbol is the
+				// number of extra bits).
+				if ds := int(sym); ds <= 15 && l+ds <= lutBits {
+					for j := 0; j < 1<<shift; j++ {
+						var v int32
+						if ds > 0 {
+							extra := uint64(j>>(shift-uint(ds))) & (1<<ds - 1)
+							v = extend(extra, uint(ds))
+						}
+						h.dcv[base+j] = v<<8 | int32(l+ds)
 					}
 				}
 			}
