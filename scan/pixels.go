@@ -199,12 +199,41 @@ func loadReduced(it *item) (image.Image, error) {
 	// small coefficient planes) in the shared decode budget.
 	cost := size + int64(cfg.Width)*int64(cfg.Height)/8
 	defer decodeBudget.release(decodeBudget.acquire(cost))
-	img, _, err := jpegdc.Decode(io.NewSectionReader(it.content, 0, size),
-		jpegdc.Options{Scale: scale, MaxBytes: maxDecodeBytes})
+	buf := getFileBuf(int(size))
+	defer putFileBuf(buf)
+	n, err := it.content.ReadAt(*buf, 0)
+	if err != nil && !(err == io.EOF && n == len(*buf)) {
+		return nil, err
+	}
+	img, _, err := jpegdc.DecodeBytes(*buf, jpegdc.Options{Scale: scale})
 	if err != nil {
 		return nil, err // a truncated file's partial picture is not analysed
 	}
 	return pixel.Downscale(img, analysisSide), nil
+}
+
+// fileBufs recycles the buffers that whole JPEGs are read into (a few
+// hundred KB for a messenger copy): io.ReadAll's growing and the garbage
+// collector cost more than the decode's own allocations.
+var fileBufs sync.Pool
+
+// maxPooledBuf: bigger buffers are left to the garbage collector, so the
+// pool never pins a worker's largest file.
+const maxPooledBuf = 8 << 20
+
+func getFileBuf(n int) *[]byte {
+	if v, _ := fileBufs.Get().(*[]byte); v != nil && cap(*v) >= n {
+		*v = (*v)[:n]
+		return v
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+func putFileBuf(b *[]byte) {
+	if cap(*b) <= maxPooledBuf {
+		fileBufs.Put(b)
+	}
 }
 
 // minPhotoSide: pictures smaller than this on a side are icons, emoji or
