@@ -184,9 +184,14 @@ var errFullDecode = errors.New("small picture: full decode")
 // photo-like, and jpegdc.ErrUnsupported for codings jpegdc does not read.
 func loadReduced(it *item) (image.Image, error) {
 	size := it.content.Size()
-	cfg, err := jpegdc.DecodeConfig(io.NewSectionReader(it.content, 0, min(size, 1<<20)))
-	if err != nil {
-		return nil, err
+	var cfg image.Config
+	if m := it.meta; m != nil && m.Format == "jpeg" && m.Width > 0 && m.Height > 0 {
+		cfg.Width, cfg.Height = m.Width, m.Height // from the frame header (SOF)
+	} else {
+		var err error
+		if cfg, err = jpegdc.DecodeConfig(io.NewSectionReader(it.content, 0, min(size, 1<<20))); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Width < minPhotoSide || cfg.Height < minPhotoSide {
 		return nil, nil
