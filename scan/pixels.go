@@ -196,6 +196,9 @@ func loadReduced(it *item) (image.Image, error) {
 	if cfg.Width < minPhotoSide || cfg.Height < minPhotoSide {
 		return nil, nil
 	}
+	if int64(cfg.Width)*int64(cfg.Height) > jpegdc.DefaultMaxPixels {
+		return nil, nil // over 100 MP: a panorama or a hostile header
+	}
 	scale := reducedScale(cfg.Width, cfg.Height)
 	if scale == 0 {
 		return nil, errFullDecode
