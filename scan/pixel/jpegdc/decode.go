@@ -591,6 +591,9 @@ func (d *decoder) scan(comps []*component, mode int, al uint) error {
 	} else {
 		mw, mh = d.mcux, d.mcuy
 	}
+	if mode == modeSeq && d.ncoef == 1 {
+		return d.scanSeq8(comps, mw, mh)
+	}
 	single := len(comps) == 1
 	total := mw * mh
 	ri := d.restart
@@ -632,6 +635,113 @@ func (d *decoder) scan(comps []*component, mode int, al uint) error {
 		if mode != modeDCRefine {
 			c.done = true
 		}
+	}
+	return nil
+}
+
+// scanSeq8 is scan for a sequential file at scale 8, with the block
+// decoding inlined and the bit buffer kept in locals across blocks: the
+// hot path of the package.
+func (d *decoder) scanSeq8(comps []*component, mw, mh int) error {
+	single := len(comps) == 1
+	total := mw * mh
+	ri := d.restart
+	n := 0
+	acc, nb, pos := d.acc, d.nbits, d.pos
+	for my := range mh {
+		for mx := range mw {
+			if ri > 0 && n > 0 && n%ri == 0 {
+				d.acc, d.nbits, d.pos = acc, nb, pos
+				if err := d.nextRestart(); err != nil {
+					return err
+				}
+				acc, nb, pos = d.acc, d.nbits, d.pos
+				for _, c := range comps {
+					c.pred = 0
+				}
+			}
+			for _, c := range comps {
+				dc, ac := d.dc[c.td], d.ac[c.ta]
+				bw, bh := c.h, c.v
+				if single {
+					bw, bh = 1, 1
+				}
+				for by := range bh {
+					base := (my*c.v+by)*c.stride + mx*c.h
+					if single {
+						base = my*c.stride + mx
+					}
+					for bx := range bw {
+						// DC difference.
+						if nb < 32 {
+							acc, nb, pos = d.refill(acc, nb, pos)
+						}
+						if e := dc.dcv[acc>>(64-lutBits)]; e != 0 {
+							b := uint(e & 0xFF)
+							acc <<= b
+							nb -= b
+							c.pred += e >> 8
+						} else {
+							s, l, ok := dc.decode(acc)
+							if !ok || s > 15 {
+								d.acc, d.nbits, d.pos = acc, nb, pos
+								return errBadCode
+							}
+							acc <<= l
+							nb -= l
+							if s > 0 {
+								c.pred += extend(acc>>(64-uint(s)), uint(s))
+								acc <<= s
+								nb -= uint(s)
+							}
+						}
+						c.coef[base+bx] = c.pred
+						// AC coefficients: skipped.
+						for k := 1; k < 64; {
+							if nb < lutBits {
+								acc, nb, pos = d.refill(acc, nb, pos)
+							}
+							if e := ac.skip[acc>>(64-lutBits)]; e != 0 {
+								b := uint(e & 0xFF)
+								acc <<= b
+								nb -= b
+								k += int(e >> 8)
+								continue
+							}
+							if nb < 32 {
+								acc, nb, pos = d.refill(acc, nb, pos)
+							}
+							rs, l, ok := ac.decode(acc)
+							if !ok {
+								d.acc, d.nbits, d.pos = acc, nb, pos
+								return errBadCode
+							}
+							s := uint(rs & 15)
+							acc <<= l + s
+							nb -= l + s
+							if s == 0 {
+								if rs>>4 != 15 {
+									break
+								}
+								k += 16
+								continue
+							}
+							k += int(rs>>4) + 1
+						}
+					}
+				}
+			}
+			d.decoded = true
+			n++
+			if nb < d.pad {
+				d.acc, d.nbits, d.pos = acc, nb, pos
+				return fmt.Errorf("%w: after %d of %d MCUs", ErrTruncated, n, total)
+			}
+		}
+	}
+	d.acc, d.nbits, d.pos = acc, nb, pos
+	for _, c := range comps {
+		c.done = true
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ var speedRatio = flag.Bool("speed-ratio", false, "log CPU time per decode, jpegd
 // machine distorts) per decode of the benchmark files, ours against
 // image/jpeg, alternating runs:
 //
-//	GOMAXPROCS=1 go test -run TestSpeedRatio -speed-ratio -v ./scan/pixel/jpegdc
+//	GOMAXPROCS=1 go test ./scan/pixel/jpegdc -run TestSpeedRatio -speed-ratio -v
 func TestSpeedRatio(t *testing.T) {
 	if !*speedRatio {
 		t.Skip("run with -speed-ratio")
