@@ -819,11 +819,7 @@ func (d *decoder) block(c *component, idx int, mode int, al uint) error {
 		return err
 	}
 	c.pred += v
-	h := d.ac[c.ta]
-	if d.ncoef == 1 {
-		c.coef[idx] = c.pred
-		return d.skipAC(h, 1)
-	}
+	h := d.ac[c.ta] // scale 4 (scale 8 sequential scans go through scanSeq8)
 	w := c.w4
 	var sum [4]int64
 	sum[0] = int64(c.pred) * w.w[0]
@@ -913,46 +909,4 @@ func (d *decoder) refill(acc uint64, n uint, pos int) (uint64, uint, int) {
 	d.acc, d.nbits, d.pos = acc, n, pos
 	d.fill()
 	return d.acc, d.nbits, d.pos
-}
-
-// skipAC consumes the AC coefficients k..63 of a block without keeping
-// them: the hot loop of a sequential file. The bit buffer lives in locals
-// and the common refill (8 bytes without FF) is done inline.
-func (d *decoder) skipAC(h *huff, k int) error {
-	acc, n := d.acc, d.nbits
-	pos := d.pos
-	for k < 64 {
-		// The combined table needs lutBits valid bits, the slow path 31.
-		if n < lutBits {
-			acc, n, pos = d.refill(acc, n, pos)
-		}
-		if e := h.skip[acc>>(64-lutBits)]; e != 0 {
-			b := uint(e & 0xFF)
-			acc <<= b
-			n -= b
-			k += int(e >> 8)
-			continue
-		}
-		if n < 32 {
-			acc, n, pos = d.refill(acc, n, pos)
-		}
-		rs, l, ok := h.decode(acc)
-		if !ok {
-			d.acc, d.nbits, d.pos = acc, n, pos
-			return errBadCode
-		}
-		s := uint(rs & 15)
-		acc <<= l + s
-		n -= l + s
-		if s == 0 {
-			if rs>>4 != 15 {
-				break
-			}
-			k += 16
-			continue
-		}
-		k += int(rs>>4) + 1
-	}
-	d.acc, d.nbits, d.pos = acc, n, pos
-	return nil
 }
