@@ -108,14 +108,28 @@ type decoder struct {
 // color.YCbCrModel). It fails with ErrUnsupported for files Decode would
 // refuse for their coding or colour.
 func DecodeConfig(r io.Reader) (image.Config, error) {
-	b, err := readLimited(r, DefaultMaxBytes)
-	if err != nil && !errors.Is(err, ErrTooLarge) {
-		return image.Config{}, err
-	}
-	d := &decoder{opts: Options{Scale: 8, MaxPixels: 1 << 62}}
-	d.ncoef = 1
-	if err := d.parse(b, true); err != nil {
-		return image.Config{}, err
+	// Headers come first: read 64 KB, then more only while the frame
+	// header has not been reached (large EXIF, ICC or XMP segments).
+	var b []byte
+	var d *decoder
+	for want := 64 << 10; ; want = min(want*4, DefaultMaxBytes) {
+		n := len(b)
+		b = append(b, make([]byte, want-n)...)
+		k, err := io.ReadFull(r, b[n:])
+		b = b[:n+k]
+		ended := err != nil // io.EOF, io.ErrUnexpectedEOF or a read error
+		if ended && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return image.Config{}, fmt.Errorf("jpegdc: read: %w", err)
+		}
+		d = &decoder{opts: Options{Scale: 8, MaxPixels: 1 << 62}}
+		d.ncoef = 1
+		perr := d.parse(b, true)
+		if perr == nil {
+			break
+		}
+		if !errors.Is(perr, ErrTruncated) || ended || want >= DefaultMaxBytes {
+			return image.Config{}, perr // not truncated, or the input really ends
+		}
 	}
 	if !d.frame {
 		return image.Config{}, fmt.Errorf("%w: no frame header", ErrFormat)
