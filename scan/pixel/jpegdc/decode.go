@@ -568,28 +568,7 @@ func (d *decoder) sos(seg, data []byte, pos int) (int, error) {
 
 // skipScan returns the position of the next marker at or after pos that is
 // not stuffing or a restart marker (or len(data)).
-func skipScan(data []byte, pos int) int {
-	for pos < len(data) {
-		i := bytes.IndexByte(data[pos:], 0xFF)
-		if i < 0 {
-			return len(data)
-		}
-		pos += i
-		j := pos + 1
-		for j < len(data) && data[j] == 0xFF {
-			j++
-		}
-		if j >= len(data) {
-			return len(data)
-		}
-		if m := data[j]; m == 0 || (m >= 0xD0 && m <= 0xD7) {
-			pos = j + 1
-			continue
-		}
-		return j - 1
-	}
-	return len(data)
-}
+func skipScan(data []byte, pos int) int { return nextMarker(data, pos, true) }
 
 const (
 	modeSeq = iota
@@ -780,7 +759,12 @@ func (d *decoder) nextRestart() error {
 
 // skipToMarker returns the position of the FF of the next marker (not
 // stuffing) at or after pos, or len(data).
-func skipToMarker(data []byte, pos int) int {
+func skipToMarker(data []byte, pos int) int { return nextMarker(data, pos, false) }
+
+// nextMarker returns the position of the FF of the next marker at or after
+// pos, or len(data): FF 00 is stuffing, fill bytes (FF FF ...) belong to the
+// marker after them, and restart markers are passed over when overRST.
+func nextMarker(data []byte, pos int, overRST bool) int {
 	for pos < len(data) {
 		i := bytes.IndexByte(data[pos:], 0xFF)
 		if i < 0 {
@@ -794,7 +778,7 @@ func skipToMarker(data []byte, pos int) int {
 		if j >= len(data) {
 			return len(data)
 		}
-		if data[j] == 0 {
+		if m := data[j]; m == 0 || (overRST && m >= 0xD0 && m <= 0xD7) {
 			pos = j + 1
 			continue
 		}
