@@ -97,9 +97,6 @@ func pixelReasons(ctx context.Context, it *item, e *engine) []Reason {
 		cues = pixel.Cues{FlashFired: m.HasFlash && m.Flash&1 == 1, SubjectDistanceM: m.SubjectDistance,
 			CloseRange: m.SubjectDistanceRange == 1 || m.SubjectDistanceRange == 2, HasCamera: m.Make != "" || m.Model != ""}
 	}
-	if b := img.Bounds(); max(b.Dx(), b.Dy()) > analysisSide {
-		img = pixel.Downscale(img, analysisSide) // larger thumbnails and previews
-	}
 	res := pixel.Analyze(img, cues)
 	var out []Reason
 	for _, s := range res.Hits() {
@@ -150,25 +147,20 @@ func loadPixels(it *item) image.Image {
 	if err != nil || !photoLike(img) {
 		return nil
 	}
-	return pixel.Downscale(img, analysisSide)
+	// Keep only the analysis-size copy: the full picture is released with
+	// its share of the decode budget.
+	return pixel.Downscale(img, pixel.AnalysisMaxSide)
 }
 
-// analysisSide is the long side pictures are analysed at. scan/pixel's
-// rules were calibrated on 160 px pictures, the size of EXIF thumbnails
-// (scan/pixel/CALIBRATION.md), and their verdicts depend on resolution
-// (texture and edge measures), so pictures decoded from the file itself
-// are box-averaged to the same size rather than to pixel.AnalysisMaxSide.
-const analysisSide = 160
-
 // reducedScale picks jpegdc's scale for a w x h JPEG so that the reduced
-// picture still has analysisSide pixels on its long side: 1/8 (the DC
+// picture still has pixel.AnalysisMaxSide pixels on its long side: 1/8 (the DC
 // coefficients alone) from 1280 px, 1/4 from 640 px. Smaller pictures
 // return 0: a full decode of at most 640 px is cheap.
 func reducedScale(w, h int) int {
 	switch long := max(w, h); {
-	case long/8 >= analysisSide:
+	case long/8 >= pixel.AnalysisMaxSide:
 		return 8
-	case long/4 >= analysisSide:
+	case long/4 >= pixel.AnalysisMaxSide:
 		return 4
 	}
 	return 0
@@ -217,7 +209,7 @@ func loadReduced(it *item) (image.Image, error) {
 	if err != nil {
 		return nil, err // a truncated file's partial picture is not analysed
 	}
-	return pixel.Downscale(img, analysisSide), nil
+	return img, nil
 }
 
 // fileBufs recycles the buffers that whole JPEGs are read into (a few

@@ -6,8 +6,13 @@ import (
 )
 
 // AnalysisMaxSide is the longest side Analyze works at; bigger images are
-// box-averaged down to it first.
-const AnalysisMaxSide = 256
+// box-averaged down to it first. It is the size of an EXIF thumbnail, the
+// size every calibration image has (CALIBRATION.md): the texture and edge
+// measures depend on resolution, so the rules hold at this size.
+const AnalysisMaxSide = 160
+
+// maxDownscale bounds Downscale's output.
+const maxDownscale = 256
 
 // planes is an image in full-range (JFIF) Y'CbCr, one byte per sample, no
 // subsampling, at analysis resolution.
@@ -222,12 +227,12 @@ func fromGeneric(p *planes, img image.Image, xs, ys []int) {
 }
 
 // Downscale returns img box-averaged so that its longest side is at most
-// maxSide (maxSide <= 0 or > AnalysisMaxSide means AnalysisMaxSide), as a
+// maxSide (maxSide <= 0 or > 256 means 256), as a
 // 4:4:4 *image.YCbCr whose bounds start at (0,0). Use it to keep a small
 // copy of a fully decoded photo; Analyze already downscales internally.
 func Downscale(img image.Image, maxSide int) image.Image {
-	if maxSide <= 0 || maxSide > AnalysisMaxSide {
-		maxSide = AnalysisMaxSide
+	if maxSide <= 0 || maxSide > maxDownscale {
+		maxSide = maxDownscale
 	}
 	p := toPlanes(img, maxSide)
 	return p.image()
