@@ -97,12 +97,12 @@ func Analyze(img image.Image, cues Cues) (res Result) {
 		}
 		return res
 	}
-	measureRegions(p, &f)
+	measureRegions(p, &f, near)
 	var inner *features
 	// Inner view (a photo of a monitor or film): only worth it when much of
 	// the frame is grey already; every radiograph rule needs grey >= 85%.
 	if ix, iy := p.w/10, p.h/10; f.grey >= 0.5 && p.w-2*ix >= 16 && p.h-2*iy >= 16 {
-		fi := measure(p.crop(ix, iy, p.w-ix, p.h-iy))
+		fi := measure(p.crop(ix, iy, p.w-ix, p.h-iy), false)
 		inner = &fi
 	}
 	res.Signals = []Signal{f.radiograph(inner), f.skinCloseup(cues)}
@@ -133,9 +133,11 @@ type features struct {
 	centreLight float64 // mean Y of the central box minus the periphery, /255
 }
 
-func measure(p *planes) features {
+// measure fills every feature; the skin figures of the centre (skin
+// votes and chroma) only when withSkin, as only the skin rule reads them.
+func measure(p *planes, withSkin bool) features {
 	f := measureTones(p)
-	measureRegions(p, &f)
+	measureRegions(p, &f, withSkin)
 	return f
 }
 
@@ -146,19 +148,26 @@ func measureTones(p *planes) features {
 	n := p.w * p.h
 	var hist [256]int
 	var hcb, hcr [4][256]int
-	var bandN [4]int
-	for i := 0; i < n; i++ {
-		hist[p.y[i]]++
-		band := p.y[i] >> 6
-		hcb[band][p.cb[i]]++
-		hcr[band][p.cr[i]]++
-		bandN[band]++
+	ys, cbs, crs := p.y[:n], p.cb[:n], p.cr[:n]
+	for i, y := range ys {
+		hist[y]++
+		band := y >> 6
+		hcb[band][cbs[i]]++
+		hcr[band][crs[i]]++
+	}
+	// countY sums the histogram over lo <= Y <= hi.
+	countY := func(lo, hi int) int {
+		c := 0
+		for _, v := range hist[max(lo, 0) : min(hi, 255)+1] {
+			c += v
+		}
+		return c
 	}
 	var medCb, medCr [4]int
 	for k := range medCb {
 		medCb[k], medCr[k] = 128, 128
-		if bandN[k] > 0 {
-			cb, cr := median(&hcb[k], bandN[k]), median(&hcr[k], bandN[k])
+		if bandN := countY(64*k, 64*k+63); bandN > 0 {
+			cb, cr := median(&hcb[k], bandN), median(&hcr[k], bandN)
 			if abs(cb-128) <= 24 && abs(cr-128) <= 24 { // a slight cast is tolerated
 				medCb[k], medCr[k] = cb, cr
 			}
@@ -173,38 +182,28 @@ func measureTones(p *planes) features {
 		}
 	}
 	f.darkT = min(max(p2+22, 20), 60)
-	dT := uint8(f.darkT)
 
-	// Per band: is this Cb (Cr) within ±7 of the band's reference?
-	var okCb, okCr [4][256]bool
+	// Per band: is this Cb (Cr) within ±7 of the band's reference? (1 or
+	// 0, so that the count below needs no branch.)
+	var okCb, okCr [4][256]uint8
 	for k := range okCb {
 		for v := max(medCb[k]-7, 0); v <= min(medCb[k]+7, 255); v++ {
-			okCb[k][v] = true
+			okCb[k][v] = 1
 		}
 		for v := max(medCr[k]-7, 0); v <= min(medCr[k]+7, 255); v++ {
-			okCr[k][v] = true
+			okCr[k][v] = 1
 		}
 	}
-	var grey, dark, bright, mid, body int
-	for i := 0; i < n; i++ {
-		y := p.y[i]
+	grey := 0
+	for i, y := range ys {
 		band := y >> 6
-		if okCb[band][p.cb[i]] && okCr[band][p.cr[i]] {
-			grey++
-		}
-		if y < dT {
-			dark++
-		}
-		if int(y) >= f.darkT+30 {
-			body++
-		}
-		if y > 200 {
-			bright++
-		}
-		if y >= 40 && y <= 215 {
-			mid++
-		}
+		grey += int(okCb[band][cbs[i]] & okCr[band][crs[i]])
 	}
+	// The brightness fractions depend on Y alone: read them off the histogram.
+	dark := countY(0, f.darkT-1)
+	body := countY(f.darkT+30, 255)
+	bright := countY(201, 255)
+	mid := countY(40, 215)
 	fn := float64(n)
 	f.grey = float64(grey) / fn
 	f.dark = float64(dark) / fn
@@ -216,7 +215,7 @@ func measureTones(p *planes) features {
 }
 
 // measureRegions fills the figures of rings, the centre box and texture.
-func measureRegions(p *planes, f *features) {
+func measureRegions(p *planes, f *features, withSkin bool) {
 	dT := uint8(f.darkT)
 	// Three rings: outer 5%, and 5%-thick rings inset by 7% and 14%.
 	rx, ry := max(p.w/20, 1), max(p.h/20, 1)
@@ -272,10 +271,12 @@ func measureRegions(p *planes, f *features) {
 			if inCentreY && x >= cx0 && x < cx1 {
 				centreN++
 				centreY += float64(yy)
-				cb, cr := int(p.cb[i]), int(p.cr[i])
-				centreSat += math.Sqrt(float64((cb-128)*(cb-128) + (cr-128)*(cr-128)))
-				if isSkin(p.y[i], p.cb[i], p.cr[i]) {
-					skin++
+				if withSkin {
+					cb, cr := int(p.cb[i]), int(p.cr[i])
+					centreSat += math.Sqrt(float64((cb-128)*(cb-128) + (cr-128)*(cr-128)))
+					if isSkin(p.y[i], p.cb[i], p.cr[i]) {
+						skin++
+					}
 				}
 			} else {
 				periN++

@@ -90,9 +90,9 @@ func featuresOf(img image.Image) (features, *features) {
 	if x0, y0, x1, y1, ok := p.letterbox(); ok {
 		p = p.crop(x0, y0, x1, y1)
 	}
-	f := measure(p)
+	f := measure(p, true)
 	if ix, iy := p.w/10, p.h/10; f.grey >= 0.5 && p.w-2*ix >= 16 && p.h-2*iy >= 16 {
-		fi := measure(p.crop(ix, iy, p.w-ix, p.h-iy))
+		fi := measure(p.crop(ix, iy, p.w-ix, p.h-iy), false)
 		return f, &fi
 	}
 	return f, nil

@@ -148,6 +148,9 @@ func (f features) radiographScore() (float64, int) {
 
 func (f features) skinCloseup(c Cues) Signal {
 	near, why := c.closeUp()
+	if !near { // no hit is possible, and the skin figures were not measured
+		return Signal{Code: CodeSkinCloseup, Detail: "not measured: no close-up cue in the metadata"}
+	}
 	detail := fmt.Sprintf("skin %d%% (centre)", pct(f.skinCentre))
 	score := f.skinCentre
 	hit := near && f.skinCentre >= skinMin
