@@ -150,28 +150,84 @@ func fromYCbCr(p *planes, m *image.YCbCr, xs, ys []int) {
 	for c := cy; c > 1; c >>= 1 {
 		shy++
 	}
-	for oy := 0; oy < dh; oy++ {
-		for ox := 0; ox < dw; ox++ {
-			var sy, scb, scr, cnt uint32
-			for y := ys[oy]; y < ys[oy+1]; y++ {
-				yrow := m.Y[y*m.YStride:]
-				crow := (b.Min.Y+y)>>shy - y0c
-				coff := crow * m.CStride
-				for x := xs[ox]; x < xs[ox+1]; x++ {
-					sy += uint32(yrow[x])
-					ci := coff + (b.Min.X+x)>>shx - x0c
-					scb += uint32(m.Cb[ci])
-					scr += uint32(m.Cr[ci])
-				}
-				cnt += uint32(xs[ox+1] - xs[ox])
-			}
-			i := oy*dw + ox
-			h := cnt / 2
-			p.y[i] = uint8((sy + h) / cnt)
-			p.cb[i] = uint8((scb + h) / cnt)
-			p.cr[i] = uint8((scr + h) / cnt)
+	// Separable box sums: each source row is added into per-column
+	// accumulators of the output row it belongs to (one pass over the
+	// source in memory order), then each output row is divided out.
+	colOf := make([]int32, xs[dw]) // source column -> output column
+	cIdx := make([]int32, xs[dw])  // source column -> chroma column
+	for ox := 0; ox < dw; ox++ {
+		for x := xs[ox]; x < xs[ox+1]; x++ {
+			colOf[x] = int32(ox)
+			cIdx[x] = int32((b.Min.X+x)>>shx - x0c)
 		}
 	}
+	invs := boxInverses{xs: xs}
+	acc := make([]uint32, 3*dw)
+	accY, accCb, accCr := acc[:dw:dw], acc[dw:2*dw:2*dw], acc[2*dw:]
+	for oy := 0; oy < dh; oy++ {
+		clear(acc)
+		for y := ys[oy]; y < ys[oy+1]; y++ {
+			yrow := m.Y[y*m.YStride : y*m.YStride+xs[dw]]
+			coff := ((b.Min.Y+y)>>shy - y0c) * m.CStride
+			cbRow, crRow := m.Cb[coff:], m.Cr[coff:]
+			for x, v := range yrow {
+				o, ci := colOf[x], cIdx[x]
+				accY[o] += uint32(v)
+				accCb[o] += uint32(cbRow[ci])
+				accCr[o] += uint32(crRow[ci])
+			}
+		}
+		inv := invs.row(ys[oy+1] - ys[oy])
+		row := p.y[oy*dw : (oy+1)*dw]
+		cbOut, crOut := p.cb[oy*dw:(oy+1)*dw], p.cr[oy*dw:(oy+1)*dw]
+		for ox := range row {
+			iv := inv[ox]
+			if iv.mul == 0 { // a big box: divide
+				c := uint32(iv.round)
+				row[ox], cbOut[ox], crOut[ox] = uint8((accY[ox]+c/2)/c), uint8((accCb[ox]+c/2)/c), uint8((accCr[ox]+c/2)/c)
+				continue
+			}
+			row[ox] = uint8((uint64(accY[ox])<<1 + iv.round) * iv.mul >> 37)
+			cbOut[ox] = uint8((uint64(accCb[ox])<<1 + iv.round) * iv.mul >> 37)
+			crOut[ox] = uint8((uint64(accCr[ox])<<1 + iv.round) * iv.mul >> 37)
+		}
+	}
+}
+
+// boxInverses holds, per box height, each output column's rounding
+// reciprocal: a box of c pixels with sum s has the rounded mean
+// (s + c/2) / c = ((2s + c) * ceil(2^36/c)) >> 37 exactly while
+// 2s + c < 2^21 (boxes under 4096 pixels; bigger ones divide), since the
+// error term then stays below 1/c. Three divisions a pixel were most of a
+// small downscale's cost.
+type boxInverses struct {
+	xs   []int
+	rows map[int][]boxInverse
+}
+
+// boxInverse: mul is ceil(2^36/c), or 0 for a box to divide; round is c.
+type boxInverse struct{ mul, round uint64 }
+
+// maxBoxInverse bounds the boxes that use a reciprocal (see boxInverses).
+const maxBoxInverse = 4096
+
+func (b *boxInverses) row(hgt int) []boxInverse {
+	if r, ok := b.rows[hgt]; ok {
+		return r
+	}
+	if b.rows == nil {
+		b.rows = map[int][]boxInverse{}
+	}
+	r := make([]boxInverse, len(b.xs)-1)
+	for ox := range r {
+		c := uint64(b.xs[ox+1]-b.xs[ox]) * uint64(hgt)
+		r[ox] = boxInverse{round: c}
+		if c < maxBoxInverse {
+			r[ox].mul = (1<<36 + c - 1) / c
+		}
+	}
+	b.rows[hgt] = r
+	return r
 }
 
 func fromRGBPix(p *planes, pix []uint8, stride int, xs, ys []int, nonPremul bool) {
