@@ -86,19 +86,29 @@ var (
 	invesaliusInv3 = "/usr/share/doc/invesalius-examples/examples/Cranium.inv3"
 )
 
+// openGzip opens a gzip-compressed file; call the returned func to close it.
+func openGzip(path string) (*gzip.Reader, func(), error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return zr, func() { f.Close() }, nil
+}
+
 // rawMR reads matplotlib's s1045.ima.gz: a 256x256 MR slice stored as
 // gzip-compressed little-endian uint16 with no header, and renders it with
 // the 1st-99th percentile window (its examples show it min-max, grey).
 func rawMR(path string) (*image.Gray, error) {
-	f, err := os.Open(path)
+	zr, closeFile, err := openGzip(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
+	defer closeFile()
 	const n = 256
 	buf := make([]byte, 2*n*n)
 	if _, err := io.ReadFull(zr, buf); err != nil {
@@ -172,15 +182,11 @@ type volSlice struct {
 // slices x rows x cols) and renders the axial slices at the given depth
 // fractions with the window stored in main.plist.
 func invesaliusSlices(path string, at []float64) ([]volSlice, error) {
-	f, err := os.Open(path)
+	zr, closeFile, err := openGzip(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
+	defer closeFile()
 	tr := tar.NewReader(zr)
 	var plist string
 	var matrix []byte
