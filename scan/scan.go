@@ -201,8 +201,12 @@ func (e *engine) scanSource(ctx context.Context, s Source, rep *Report) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var r *analyzer
+			defer func() { r.stop() }()
 			for f := range files {
-				results <- e.analyzeWithTimeout(ctx, f)
+				var res fileResult
+				res, r = e.analyzeWithTimeout(ctx, f, r)
+				results <- res
 			}
 		}()
 	}
@@ -292,22 +296,59 @@ func (e *engine) scanSource(ctx context.Context, s Source, rep *Report) {
 	}
 }
 
-// analyzeWithTimeout runs the file analysis with a time limit. A file
-// whose parser never returns is reported as skipped and left behind.
-func (e *engine) analyzeWithTimeout(ctx context.Context, f *File) fileResult {
+// analyzer is a goroutine that analyses one file at a time for a worker.
+// It outlives each file so that its stack, grown by the decoders, is
+// reused: a new goroutine per file spent a few percent of the CPU growing
+// and copying stacks.
+type analyzer struct {
+	jobs chan analyzerJob
+}
+
+type analyzerJob struct {
+	ctx context.Context
+	f   *File
+	out chan<- fileResult
+}
+
+func (e *engine) newAnalyzer() *analyzer {
+	r := &analyzer{jobs: make(chan analyzerJob)}
+	go func() {
+		for j := range r.jobs {
+			j.out <- e.analyzeSafe(j.ctx, j.f)
+		}
+	}()
+	return r
+}
+
+// stop lets the goroutine end once its current file (if any) is done.
+func (r *analyzer) stop() {
+	if r != nil {
+		close(r.jobs)
+	}
+}
+
+// analyzeWithTimeout runs the file analysis on the worker's analyzer r
+// (started when nil) with a time limit, and returns the analyzer to use
+// next. A file whose parser never returns is reported as skipped and its
+// analyzer left behind (it ends if the parser ever returns).
+func (e *engine) analyzeWithTimeout(ctx context.Context, f *File, r *analyzer) (fileResult, *analyzer) {
+	if r == nil {
+		r = e.newAnalyzer()
+	}
 	fctx, cancel := context.WithTimeout(ctx, e.opts.FileTimeout)
 	defer cancel()
-	ch := make(chan fileResult, 1)
-	go func() { ch <- e.analyzeSafe(fctx, f) }()
+	out := make(chan fileResult, 1) // buffered: an abandoned analyzer never blocks
+	r.jobs <- analyzerJob{ctx: fctx, f: f, out: out}
 	select {
-	case r := <-ch:
-		return r
+	case res := <-out:
+		return res, r
 	case <-fctx.Done():
+		r.stop()
 		reason := fmt.Sprintf("took longer than %s; skipped", e.opts.FileTimeout)
 		if ctx.Err() != nil {
 			reason = "scan cancelled"
 		}
-		return fileResult{skipped: &Skipped{Path: f.Path, Domain: f.Domain, Error: reason}}
+		return fileResult{skipped: &Skipped{Path: f.Path, Domain: f.Domain, Error: reason}}, nil
 	}
 }
 

@@ -147,7 +147,7 @@ func measureTones(p *planes) features {
 	f := features{w: p.w, h: p.h}
 	n := p.w * p.h
 	var hist [256]int
-	var hcb, hcr [4][256]int
+	var hcb, hcr [4][256]int32 // int32: a smaller frame for the worker's stack
 	ys, cbs, crs := p.y[:n], p.cb[:n], p.cr[:n]
 	for i, y := range ys {
 		hist[y]++
@@ -313,10 +313,10 @@ func measureRegions(p *planes, f *features, withSkin bool) {
 	}
 }
 
-func median(h *[256]int, n int) int {
+func median(h *[256]int32, n int) int {
 	half, acc := n/2, 0
 	for v, c := range h {
-		acc += c
+		acc += int(c)
 		if acc > half {
 			return v
 		}
