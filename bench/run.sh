@@ -2,13 +2,15 @@
 # bench/run.sh: time devicescan (and exiftool, when installed) on a generated
 # Android storage tree and a generated iPhone backup.
 #
-#   bench/run.sh [-d DIR] [-r] [-n PHOTOS] [-k KB] [-o OTHERS] [-b BACKUP_FILES] [-p BACKUP_PHOTOS] [-e] [-x]
+#   bench/run.sh [-d DIR] [-r] [-n PHOTOS] [-k KB] [-o OTHERS] [-t] [-b BACKUP_FILES] [-p BACKUP_PHOTOS] [-e] [-x]
 #
 #   -d DIR   work folder (default: ${TMPDIR:-/tmp}/devicescan-bench-run)
 #   -r       reuse trees already generated in DIR (same sizes)
 #   -n N     photos in the Android tree (default 10000)
 #   -k KB    approximate photo size (default 300)
 #   -o N     small non-photo files in the Android tree (default PHOTOS/5)
+#   -t       every Android photo a camera photo with an EXIF thumbnail (by
+#            default 16 % are messenger copies without one, as on real phones)
 #   -b N     files in the iPhone backup (default 20000)
 #   -p N     camera-roll photos in the backup (default 3000)
 #   -e       also time an encrypted copy of the backup (devicescan only)
@@ -21,19 +23,20 @@
 set -euo pipefail
 
 dir="${TMPDIR:-/tmp}/devicescan-bench-run"
-reuse=0 photos=10000 kb=300 others=0 bfiles=20000 bphotos=3000 enc=0 noexif=0
-while getopts "d:rn:k:o:b:p:exh" opt; do
+reuse=0 photos=10000 kb=300 others=0 thumbs=0 bfiles=20000 bphotos=3000 enc=0 noexif=0
+while getopts "d:rn:k:o:tb:p:exh" opt; do
 	case $opt in
 	d) dir=$OPTARG ;;
 	r) reuse=1 ;;
 	n) photos=$OPTARG ;;
 	k) kb=$OPTARG ;;
 	o) others=$OPTARG ;;
+	t) thumbs=1 ;;
 	b) bfiles=$OPTARG ;;
 	p) bphotos=$OPTARG ;;
 	e) enc=1 ;;
 	x) noexif=1 ;;
-	*) sed -n '2,21p' "$0"; exit 2 ;;
+	*) sed -n '2,23p' "$0"; exit 2 ;;
 	esac
 done
 
@@ -47,12 +50,14 @@ echo "== build"
 go build -trimpath -ldflags "-s -w -X main.version=bench" -o "$bin" ./cmd/devicescan
 sizes="$photos $kb $bfiles $bphotos"
 if [[ $others != 0 ]]; then sizes="$sizes $others"; fi
+genflags=()
+if [[ $thumbs == 1 ]]; then sizes="$sizes all-thumbnails"; genflags=(-all-thumbnails); fi
 if [[ $reuse == 1 && -f "$dir/sizes" && "$(cat "$dir/sizes")" == "$sizes" ]]; then
 	echo "== reuse trees in $dir"
 else
 	echo "== generate into $dir ($photos photos of ~${kb} KB; backup of $bfiles files, $bphotos photos)"
 	rm -rf "$dir/android" "$dir/backup" "$dir/backup-enc" "$dir/sizes"
-	go run ./bench/gen -out "$dir" -photos "$photos" -kb "$kb" -others "$others" -backup-files "$bfiles" -backup-photos "$bphotos"
+	go run ./bench/gen -out "$dir" -photos "$photos" -kb "$kb" -others "$others" "${genflags[@]}" -backup-files "$bfiles" -backup-photos "$bphotos"
 	echo "$sizes" >"$dir/sizes"
 fi
 if [[ $enc == 1 && ! -d "$dir/backup-enc" ]]; then

@@ -128,6 +128,11 @@ type AndroidOptions struct {
 	Others  int // small non-photo files (app data, documents); default Photos/5
 	Bases   int // distinct pictures; default 12
 	Seed    int64
+	// AllThumbnails makes every photo a camera photo with EXIF and a
+	// thumbnail (the messenger share goes to DCIM/Camera): the tree the
+	// speed issue describes, without the thumbnail-less messenger copies
+	// that cost most of the pixel analysis.
+	AllThumbnails bool
 }
 
 // Android writes an Android shared-storage tree into dir: 80% of the photos
@@ -186,6 +191,10 @@ func Android(dir string, o AndroidOptions) (Stats, error) {
 			rel = fmt.Sprintf("Telegram/Telegram Images/%d_%d.jpg", 400+i%50, 1700000000+i)
 		default:
 			rel = fmt.Sprintf("Download/IMG_%05d.jpg", i)
+		}
+		if stripped && o.AllThumbnails {
+			stripped = false
+			rel = fmt.Sprintf("DCIM/Camera/IMG_%s_%05d.jpg", ts, i)
 		}
 		pic := pics[rng.Intn(len(pics))]
 		var b []byte

@@ -24,6 +24,7 @@ func main() {
 	bphotos := flag.Int("backup-photos", 3000, "camera-roll photos among the backup's files")
 	encrypted := flag.Bool("encrypted", false, "encrypt the backup (password: devicescan-sample)")
 	seed := flag.Int64("seed", 1, "random seed; the same seed gives the same trees")
+	allThumbs := flag.Bool("all-thumbnails", false, "every Android photo a camera photo with a thumbnail (no messenger copies)")
 	flag.Parse()
 	if *out == "" {
 		flag.Usage()
@@ -32,7 +33,7 @@ func main() {
 	if *what == "android" || *what == "both" {
 		start := time.Now()
 		st, err := benchgen.Android(filepath.Join(*out, "android"), benchgen.AndroidOptions{
-			Photos: *photos, PhotoKB: *kb, Others: *others, Seed: *seed})
+			Photos: *photos, PhotoKB: *kb, Others: *others, Seed: *seed, AllThumbnails: *allThumbs})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "gen: android:", err)
 			os.Exit(1)
