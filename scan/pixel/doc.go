@@ -25,8 +25,11 @@
 //
 // For a full image use DecodeBounded (refuses images above a pixel budget,
 // recovers decoder panics) and Downscale (box average to at most 256 px).
-// Analyze downscales by itself, so Downscale is only needed to keep a small
-// copy. Analyze reads *image.YCbCr, *image.Gray, *image.RGBA and
+// Analyze downscales by itself (to AnalysisMaxSide, 160 px, the size its
+// rules were calibrated at), so Downscale is only needed to keep a small
+// copy. For a JPEG without thumbnail, scan/pixel/jpegdc gives a 1/8 or 1/4
+// scale picture straight from the DCT coefficients, far cheaper than a full
+// decode. Analyze reads *image.YCbCr, *image.Gray, *image.RGBA and
 // *image.NRGBA without per-pixel interface calls.
 //
 // Thresholds were tuned on the labelled set in testdata/calib (see
