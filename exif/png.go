@@ -107,16 +107,11 @@ func pngXMP(r io.ReaderAt, off, n int64) []byte {
 	if body == nil {
 		return nil
 	}
-	flag := body[0]
-	rest := body[2:]
-	for j := 0; j < 2; j++ { // language tag, translated keyword
-		i := bytes.IndexByte(rest, 0)
-		if i < 0 {
-			return nil
-		}
-		rest = rest[i+1:]
+	compressed, rest, ok := iTXtText(body)
+	if !ok {
+		return nil
 	}
-	if flag == 1 {
+	if compressed {
 		// Non-nil even when unusable: only the first XMP chunk is inflated.
 		rest = inflate(rest)
 		if rest == nil || len(rest) > maxXMP {
@@ -151,6 +146,24 @@ func wrapPart(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// iTXtText splits an iTXt chunk's body after its keyword (compression
+// flag, method, language tag\0, translated keyword\0, text) and returns
+// whether the text is compressed, and the text.
+func iTXtText(body []byte) (compressed bool, text []byte, ok bool) {
+	if len(body) < 2 {
+		return false, nil, false
+	}
+	rest := body[2:]
+	for j := 0; j < 2; j++ { // language tag, translated keyword
+		i := bytes.IndexByte(rest, 0)
+		if i < 0 {
+			return false, nil, false
+		}
+		rest = rest[i+1:]
+	}
+	return body[0] == 1, rest, true
+}
+
 // pngTextExif decodes an ImageMagick/exiftool "Raw profile type exif" text
 // chunk: "\nexif\n   <length>\n<hex digits>", whose bytes start with
 // "Exif\0\0" and a TIFF header. Returns the TIFF bytes or nil.
@@ -165,23 +178,14 @@ func pngTextExif(r io.ReaderAt, off, n int64, typ string) []byte {
 		text = body
 	case "zTXt": // compression method byte, then zlib
 		text = inflate(body[1:])
-	case "iTXt": // compression flag, method, language\0, translated keyword\0
-		if len(body) < 2 {
+	case "iTXt":
+		compressed, rest, ok := iTXtText(body)
+		if !ok {
 			return nil
 		}
-		flag := body[0]
-		rest := body[2:]
-		for j := 0; j < 2; j++ {
-			i := bytes.IndexByte(rest, 0)
-			if i < 0 {
-				return nil
-			}
-			rest = rest[i+1:]
-		}
-		if flag == 1 {
+		text = rest
+		if compressed {
 			text = inflate(rest)
-		} else {
-			text = rest
 		}
 	}
 	if text == nil {
