@@ -93,7 +93,7 @@ func Analyze(img image.Image, cues Cues) (res Result) {
 	if f.grey < 0.5 && !near {
 		res.Signals = []Signal{
 			{Code: CodeRadiograph, Detail: fmt.Sprintf("not near-grey: grey %d%%", pct(f.grey))},
-			{Code: CodeSkinCloseup, Detail: "not measured: no close-up cue in the metadata"},
+			f.skinCloseup(cues), // without a cue it reads no figure
 		}
 		return res
 	}
